@@ -1,0 +1,123 @@
+# paasport - build, run and test. `make run` and `make test` do all the set-up
+# (scripts/deps.sh installs missing Debian packages). See README.md.
+
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl
+CC      ?= cc
+OPT     ?= -O2 -g
+B       ?= build/rel
+BIN     ?= bin
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wstrict-prototypes \
+           -Wmissing-prototypes -Wvla -Wno-format-truncation
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -MMD -MP -Isrc $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS  := $(PKG_LIBS) -lpthread $(EXTRA_LDFLAGS)
+PY      := /usr/bin/python3
+
+COMMON_SRC := $(wildcard src/util/*.c src/crypto/*.c)
+LIB_SRC    := $(COMMON_SRC) src/config.c $(wildcard src/http/*.c src/api/*.c src/store/*.c \
+              src/mail/*.c src/core/*.c)
+CLI_SRC    := $(wildcard src/cli/*.c)
+LIB_OBJ    := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
+CLI_OBJ    := $(CLI_SRC:src/%.c=$(B)/obj/%.o) $(COMMON_SRC:src/%.c=$(B)/obj/%.o)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps deps-test run test test-unit test-api test-browser test-asan test-fuzz \
+        test-valgrind fuzz bench format format-check clean
+
+all: deps $(BIN)/paasportd $(BIN)/paasport
+
+deps:
+	@scripts/deps.sh build
+
+deps-test:
+	@scripts/deps.sh test
+
+$(B)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/libpaasport.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/paasportd: $(B)/obj/paasportd.o $(B)/libpaasport.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/paasport: $(CLI_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libpaasport.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+run: all
+	@mkdir -p var
+	@PAASPORT_PRINT_URL=1 exec $(BIN)/paasportd
+
+# ---- tests ----
+# The whole suite: release build, then the same unit and API suites under
+# ASan+UBSan, the browser test, short fuzz runs and valgrind on the unit tests.
+test: deps-test
+	$(MAKE) all
+	$(MAKE) test-unit
+	$(MAKE) test-api
+	$(MAKE) test-browser
+	$(MAKE) test-asan
+	$(MAKE) test-valgrind
+	$(MAKE) test-fuzz
+
+test-unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+test-api: all
+	PAASPORT_BIN=$(CURDIR)/$(BIN) PAASPORT_WEB_DIR=$(CURDIR)/web $(PY) -m pytest -q -p no:cacheprovider tests/api
+
+test-browser: all
+	PAASPORT_BIN=$(CURDIR)/$(BIN) node tests/browser/run.mjs
+
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+test-asan:
+	$(MAKE) B=build/asan BIN=build/asan/bin OPT="$(ASAN_FLAGS)" EXTRA_LDFLAGS="-fsanitize=address,undefined" \
+		build/asan/bin/paasportd build/asan/bin/paasport
+	$(MAKE) B=build/asan BIN=build/asan/bin OPT="$(ASAN_FLAGS)" EXTRA_LDFLAGS="-fsanitize=address,undefined" \
+		test-unit-only
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		PAASPORT_BIN=$(CURDIR)/build/asan/bin PAASPORT_WEB_DIR=$(CURDIR)/web PAASPORT_SANITIZED=1 \
+		$(PY) -m pytest -q -p no:cacheprovider tests/api
+
+.PHONY: test-unit-only
+test-unit-only: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t (sanitized)"; $$t; done
+
+test-valgrind: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; \
+		valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite $$t >/dev/null; done
+	@echo "valgrind: unit tests clean"
+
+# libFuzzer targets (clang); `make fuzz` runs each longer.
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_SECONDS ?= 10
+test-fuzz:
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz:
+	@scripts/fuzz.sh 300
+
+bench: all
+	@scripts/deps.sh bench
+	bench/api.sh
+
+format:
+	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'fuzz/*.c')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'fuzz/*.c')
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)

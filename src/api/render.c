@@ -1,0 +1,70 @@
+/* render.c - records to API JSON (see render.h). */
+#include "api/render.h"
+#include "util/timeutil.h"
+
+#include <string.h>
+
+json_t *render_time(int64_t ms)
+{
+	char ts[TIME_ISO_LEN];
+	if (ms == 0)
+		return json_null();
+	time_iso8601(ms, ts);
+	return json_string(ts);
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+json_t *render_user(const struct user_rec *u, const struct config *cfg)
+{
+	char url[CONFIG_STR_MAX + 64];
+	snprintf(url, sizeof url, "%s/r/%s", cfg->public_url, u->referral_code);
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:b, s:o, s:b, s:o, s:o, s:s, "
+			 "s:{}}",
+			 "id", u->id, "uuid", u->id, "username", u->username, "email", u->email,
+			 "unconfirmed_email", str_or_null(u->unconfirmed_email), "fullname",
+			 u->fullname, "company", str_or_null(u->company), "location",
+			 str_or_null(u->location), "email_newsletter", u->newsletter, "created_at",
+			 render_time(u->created_at), "tfa_enabled", 0, "suspended_at",
+			 render_time(u->suspended_at), "suspension_reason",
+			 str_or_null(u->suspension_reason), "referral_url", url, "flags");
+}
+
+json_t *render_token(const struct token_rec *t, const char *secret)
+{
+	json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:o}", "id", t->id, "name", t->name,
+			      "created_at", render_time(t->created_at), "last_used_at",
+			      render_time(t->last_used_at), "issued_at", render_time(t->issued_at));
+	if (o && secret)
+		json_object_set_new(o, "token", json_string(secret));
+	return o;
+}
+
+json_t *render_session(const struct session_rec *s, const char *current_id)
+{
+	return json_pack("{s:s, s:o, s:o, s:o, s:s, s:s, s:b}", "id", s->id, "created_at",
+			 render_time(s->created_at), "last_seen_at", render_time(s->last_seen_at),
+			 "expires_at", render_time(s->expires_at), "remote_ip", s->remote_ip,
+			 "user_agent", s->user_agent, "current",
+			 current_id && strcmp(current_id, s->id) == 0);
+}
+
+json_t *render_event(const struct event_rec *e)
+{
+	json_t *td = e->type_data ? json_loads(e->type_data, 0, NULL) : NULL;
+	if (!td)
+		td = json_object();
+	json_t *user = e->user_id[0] ? json_pack("{s:s, s:o, s:o}", "id", e->user_id, "username",
+						 str_or_null(e->username), "email",
+						 str_or_null(e->email))
+				     : json_null();
+	char id[32];
+	snprintf(id, sizeof id, "%lld", (long long)e->id);
+	return json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "id", id, "created_at",
+			 render_time(e->created_at), "type", e->type, "user", user, "app_id",
+			 str_or_null(e->app_id), "app_name", str_or_null(e->app_name), "type_data",
+			 td);
+}

@@ -1,0 +1,17 @@
+/* render.h - the JSON shapes of API.md for stored records. */
+#ifndef PP_RENDER_H
+#define PP_RENDER_H
+
+#include "config.h"
+#include "store/store_acct.h"
+#include "store/store_events.h"
+
+#include <jansson.h>
+
+json_t *render_time(int64_t ms); /* ISO 8601 string, or null for 0 */
+json_t *render_user(const struct user_rec *u, const struct config *cfg);
+json_t *render_token(const struct token_rec *t, const char *secret /* NULL = omit */);
+json_t *render_session(const struct session_rec *s, const char *current_id);
+json_t *render_event(const struct event_rec *e);
+
+#endif

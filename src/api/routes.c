@@ -1,0 +1,41 @@
+/*
+ * routes.c - the route table. Order does not matter for matching (patterns
+ * are exact), only for the metrics listing. Flags are the gates (route.h).
+ */
+#include "api/api.h"
+
+#define PUB ROUTE_PUBLIC
+#define AUTH ROUTE_AUTH
+#define JSON ROUTE_JSON
+#define JOPT ROUTE_JSON_OPT
+
+const struct route api_routes[] = {
+	{"GET", "/healthz", api_healthz, PUB},
+	{"GET", "/metrics", api_metrics, PUB},
+
+	{"POST", "/v1/users", api_users_create, PUB | JSON | ROUTE_THROTTLE},
+	{"GET", "/v1/users/self", api_users_self, AUTH},
+	{"PUT", "/v1/users/account", api_users_update, AUTH | JSON},
+	{"PATCH", "/v1/account/profile", api_users_update, AUTH | JSON},
+	{"POST", "/v1/users/email/confirm", api_users_email_confirm, PUB | JSON | ROUTE_THROTTLE},
+	{"POST", "/v1/users/password/reset", api_users_reset_request, PUB | JSON | ROUTE_THROTTLE},
+	{"PUT", "/v1/users/password/reset", api_users_reset_perform, PUB | JSON | ROUTE_THROTTLE},
+
+	{"POST", "/v1/session", api_session_create, PUB | JSON | ROUTE_NO_CSRF},
+	{"GET", "/v1/session", api_session_show, AUTH},
+	{"DELETE", "/v1/session", api_session_delete, AUTH},
+	{"GET", "/v1/sessions", api_sessions_list, AUTH},
+	{"DELETE", "/v1/sessions/:id", api_sessions_delete, AUTH},
+
+	{"POST", "/v1/tokens", api_tokens_create, AUTH | ROUTE_BASIC | JOPT},
+	{"GET", "/v1/tokens", api_tokens_list, AUTH},
+	{"GET", "/v1/tokens/:id", api_tokens_show, AUTH},
+	{"PATCH", "/v1/tokens/:id/renew", api_tokens_renew, AUTH | JOPT},
+	{"DELETE", "/v1/tokens/:id", api_tokens_delete, AUTH},
+	{"POST", "/v1/tokens/exchange", api_tokens_exchange, PUB | ROUTE_BASIC | JOPT | ROUTE_THROTTLE},
+
+	{"GET", "/v1/events", api_events_list, AUTH},
+	{"GET", "/v1/event_types", api_event_types, PUB},
+};
+
+const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

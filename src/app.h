@@ -1,0 +1,35 @@
+/*
+ * app.h - what every request handler can reach: the frozen configuration and
+ * the long-lived services built at start-up. Created once by paasportd's
+ * main(); no other globals exist.
+ */
+#ifndef PP_APP_H
+#define PP_APP_H
+
+#include "config.h"
+#include "crypto/jwt.h"
+
+#include <stddef.h>
+
+struct store;
+struct metrics;
+struct ratelimit;
+struct pw;
+struct mailer;
+struct route;
+struct webfiles;
+
+struct app {
+	const struct config *cfg;
+	struct store *store;
+	struct metrics *metrics;
+	struct ratelimit *rl;
+	struct pw *pw;
+	struct mailer *mailer;
+	struct webfiles *web;
+	const struct route *routes;
+	size_t nroutes;
+	unsigned char jwt_key[JWT_KEY_LEN];
+};
+
+#endif

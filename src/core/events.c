@@ -1,0 +1,33 @@
+/* events.c - recording timeline events and the catalogue of event types. */
+#include "core/events.h"
+#include "store/store_events.h"
+#include "util/err.h"
+#include "util/timeutil.h"
+
+#include <stdlib.h>
+
+int events_add(struct store_conn *c, const char *type, const char *user_id, const char *app_id,
+	       const char *app_name, json_t *type_data)
+{
+	char *td = type_data ? json_dumps(type_data, JSON_COMPACT) : NULL;
+	json_decref(type_data);
+	if (type_data && !td)
+		return PP_ENOMEM;
+	int rc = store_event_add(c, type, user_id, app_id, app_name, td, time_now_ms());
+	free(td);
+	return rc;
+}
+
+const struct event_type_info events_types[] = {
+	{"new_user", "New user", "The account was created"},
+	{"edit_profile", "Profile edited", "Fields of the profile were changed"},
+	{"new_token", "New API token", "An API token was created"},
+	{"regenerate_token", "API token renewed", "An API token got a new secret"},
+	{"delete_token", "API token revoked", "An API token was deleted"},
+	{"login_success", "Login", "A successful password login"},
+	{"login_failure", "Failed login", "A password login failed"},
+	{"login_lock", "Account locked", "Too many failed logins locked the account"},
+	{"password_reset_query", "Password reset asked", "A password reset link was mailed"},
+	{"password_reset_success", "Password reset", "The password was reset by mailed link"},
+};
+const size_t events_types_count = sizeof events_types / sizeof events_types[0];

@@ -1,0 +1,66 @@
+/* valid.c - account field validation (see valid.h). */
+#include "core/valid.h"
+#include "store/store_acct.h"
+
+#include <string.h>
+
+size_t valid_utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+const char *valid_username(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < USERNAME_MIN || n > USERNAME_MAX)
+		return "must be 3 to 32 characters long";
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			 (i > 0 && (c == '-' || c == '_'));
+		if (!ok)
+			return "may contain only lowercase letters, digits, '-' and '_', and must "
+			       "start with a letter or digit";
+	}
+	return NULL;
+}
+
+const char *valid_email(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0)
+		return "can't be blank";
+	if (valid_utf8_chars(s) > EMAIL_MAX)
+		return "is too long (maximum is 254 characters)";
+	const char *at = strchr(s, '@');
+	if (!at || at == s || strchr(at + 1, '@'))
+		return "is invalid";
+	const char *dom = at + 1;
+	size_t dl = strlen(dom);
+	if (dl < 3 || !strchr(dom, '.') || dom[0] == '.' || dom[dl - 1] == '.' || strstr(dom, ".."))
+		return "is invalid";
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == '(' || c == ')' ||
+		    c == ',' || c == ';' || c == ':' || c == '\\' || c == '"' || c == '[' ||
+		    c == ']')
+			return "is invalid";
+	}
+	return NULL;
+}
+
+const char *valid_text(const char *s, size_t max, int allow_empty)
+{
+	if (!allow_empty && *s == 0)
+		return "can't be blank";
+	if (valid_utf8_chars(s) > max)
+		return "is too long";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return "must not contain control characters";
+	return NULL;
+}

@@ -1,0 +1,66 @@
+/* ratelimit.c - bounded fixed-window rate limiter (see ratelimit.h). */
+#include "http/ratelimit.h"
+#include "util/err.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct slot {
+	uint64_t key;
+	int64_t window_start;
+	int count;
+};
+
+struct ratelimit {
+	pthread_mutex_t mu;
+	unsigned char hkey[crypto_shorthash_KEYBYTES]; /* keyed hash: no crafted collisions */
+	struct slot slots[RL_SLOTS];
+};
+
+int rl_new(struct ratelimit **out)
+{
+	struct ratelimit *rl = calloc(1, sizeof *rl);
+	if (!rl)
+		return PP_ENOMEM;
+	pthread_mutex_init(&rl->mu, NULL);
+	crypto_shorthash_keygen(rl->hkey);
+	*out = rl;
+	return 0;
+}
+
+void rl_free(struct ratelimit *rl)
+{
+	if (!rl)
+		return;
+	pthread_mutex_destroy(&rl->mu);
+	free(rl);
+}
+
+int rl_hit(struct ratelimit *rl, const char *key, int limit, int64_t window_ms, int64_t now_ms,
+	   int64_t *retry_ms)
+{
+	unsigned char h[crypto_shorthash_BYTES];
+	uint64_t k;
+	crypto_shorthash(h, (const unsigned char *)key, strlen(key), rl->hkey);
+	memcpy(&k, h, sizeof k);
+	k |= 1; /* 0 marks an empty slot */
+	int rc = 0;
+	pthread_mutex_lock(&rl->mu);
+	struct slot *s = &rl->slots[k % RL_SLOTS];
+	if (s->key != k || now_ms - s->window_start >= window_ms) {
+		/* a colliding key takes the slot over: at worst a limit restarts early */
+		s->key = k;
+		s->window_start = now_ms;
+		s->count = 0;
+	}
+	if (s->count >= limit) {
+		*retry_ms = s->window_start + window_ms - now_ms;
+		rc = PP_EBUSY;
+	} else {
+		s->count++;
+	}
+	pthread_mutex_unlock(&rl->mu);
+	return rc;
+}

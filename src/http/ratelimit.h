@@ -1,0 +1,24 @@
+/*
+ * ratelimit.h - fixed-window counters keyed by strings ("ip:1.2.3.4",
+ * "login:alice"), in a fixed-size table (RL_SLOTS) so memory is bounded
+ * whatever the traffic. Per process: several paasportd nodes each count alone.
+ */
+#ifndef PP_RATELIMIT_H
+#define PP_RATELIMIT_H
+
+#include <stdint.h>
+
+#define RL_SLOTS 8192
+
+struct ratelimit;
+
+int rl_new(struct ratelimit **out);
+void rl_free(struct ratelimit *rl);
+/*
+ * Counts one hit for key in a window of window_ms. Returns 0 when within
+ * limit, PP_EBUSY when over it, with *retry_ms until the window ends.
+ */
+int rl_hit(struct ratelimit *rl, const char *key, int limit, int64_t window_ms, int64_t now_ms,
+	   int64_t *retry_ms);
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * paasportd.c - the server's main(): configuration, the store (migrations),
+ * the services of struct app, the HTTP server and the mail sender; SIGTERM
+ * or SIGINT drains in-flight requests and exits 0.
+ */
+#include "api/api.h"
+#include "app.h"
+#include "config.h"
+#include "crypto/pw.h"
+#include "http/http.h"
+#include "http/metrics.h"
+#include "http/ratelimit.h"
+#include "http/webfiles.h"
+#include "mail/mailer.h"
+#include "store/store.h"
+#include "util/err.h"
+#include "util/log.h"
+
+#include <curl/curl.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STORE_POOL_EXTRA 4 /* connections beyond one per HTTP thread (mailer, scrapes) */
+
+int main(int argc, char **argv)
+{
+	struct config cfg;
+	struct app app;
+	struct http_server *http = NULL;
+	int rc = 1, sig;
+	sigset_t set;
+
+	if (config_load(&cfg, argc, argv) != 0)
+		return 2;
+	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		fprintf(stderr, "paasportd: cannot initialise libsodium/libcurl\n");
+		return 1;
+	}
+	/* signals: SIGPIPE ignored (MHD installs no handler); TERM/INT waited for */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	memset(&app, 0, sizeof app);
+	app.cfg = &cfg;
+	app.routes = api_routes;
+	app.nroutes = api_routes_count;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int threads = cfg.threads > 0 ? cfg.threads : (int)(cores > 0 ? cores : 1);
+
+	if (store_open(cfg.database, threads + STORE_POOL_EXTRA, &app.store) != 0)
+		goto out;
+	{
+		struct store_conn *c = store_acquire(app.store);
+		int src = store_server_secret(c, "jwt_hs256", app.jwt_key, sizeof app.jwt_key);
+		store_release(app.store, c);
+		if (src) {
+			log_error("cannot read or create the JWT secret");
+			goto out;
+		}
+	}
+	if (metrics_new(app.routes, app.nroutes, &app.metrics) || rl_new(&app.rl) ||
+	    pw_new((unsigned long long)cfg.pwhash_ops, (size_t)cfg.pwhash_mem_kib * 1024,
+		   cfg.pwhash_concurrency, &app.pw) ||
+	    webfiles_load(cfg.web_dir, &app.web))
+		goto out;
+	if (mailer_start(&app, &app.mailer) != 0)
+		goto out;
+	if (http_start(&app, &http) != 0)
+		goto out;
+	log_json("info", "paasportd listening",
+		 json_pack("{s:s, s:s, s:s, s:i, s:b}", "url", cfg.public_url, "listen", cfg.listen,
+			   "database", cfg.database, "threads", threads, "smtp", cfg.smtp_url[0] != 0));
+	if (isatty(STDOUT_FILENO) || getenv("PAASPORT_PRINT_URL"))
+		printf("paasportd is running: open http://%s/ (API at http://%s/v1)\n", cfg.listen,
+		       cfg.listen);
+	fflush(stdout);
+
+	while (sigwait(&set, &sig) != 0)
+		;
+	log_info("signal %d: draining in-flight requests", sig);
+	rc = 0;
+out:
+	http_stop(http);
+	mailer_stop(app.mailer);
+	webfiles_free(app.web);
+	pw_free(app.pw);
+	rl_free(app.rl);
+	metrics_free(app.metrics);
+	store_close(app.store);
+	sodium_memzero(app.jwt_key, sizeof app.jwt_key);
+	curl_global_cleanup();
+	if (rc == 0)
+		log_info("paasportd stopped");
+	return rc;
+}

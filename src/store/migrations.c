@@ -1,0 +1,86 @@
+/*
+ * migrations.c - the SQL of every schema version. Portable column types only
+ * (TEXT, INTEGER, BLOB); events.id is the one auto-increment key (SQLite's
+ * INTEGER PRIMARY KEY; BIGSERIAL in a PostgreSQL port).
+ */
+#include "store/migrations.h"
+
+const char *const migrations[] = {
+	/* 1: accounts, sessions, API tokens, one-time links, events, mail outbox */
+	"CREATE TABLE server_secrets ("
+	"  name TEXT PRIMARY KEY,"
+	"  value BLOB NOT NULL);"
+	"CREATE TABLE users ("
+	"  id TEXT PRIMARY KEY,"
+	"  username TEXT UNIQUE,"          /* NULL once the account is deleted */
+	"  email TEXT,"
+	"  email_lc TEXT UNIQUE,"          /* lower-cased email, for uniqueness */
+	"  unconfirmed_email TEXT,"
+	"  password_hash TEXT,"
+	"  fullname TEXT NOT NULL DEFAULT '',"
+	"  company TEXT,"
+	"  location TEXT,"
+	"  email_newsletter INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  auth_epoch INTEGER NOT NULL DEFAULT 0," /* bumped on password change: kills JWTs */
+	"  failed_logins INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0,"
+	"  suspended_at INTEGER,"
+	"  suspension_reason TEXT,"
+	"  referral_code TEXT NOT NULL UNIQUE,"
+	"  referred_by TEXT REFERENCES users(id),"
+	"  deleted_at INTEGER);"
+	"CREATE TABLE sessions ("
+	"  id TEXT PRIMARY KEY,"
+	"  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  secret_hash TEXT NOT NULL UNIQUE,"
+	"  csrf_token TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_seen_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  remote_ip TEXT NOT NULL DEFAULT '',"
+	"  user_agent TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE TABLE tokens ("
+	"  id TEXT PRIMARY KEY,"
+	"  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  secret_hash TEXT NOT NULL UNIQUE,"
+	"  version INTEGER NOT NULL DEFAULT 1," /* bumped on renew: kills JWTs of the old secret */
+	"  created_at INTEGER NOT NULL,"
+	"  issued_at INTEGER NOT NULL,"
+	"  last_used_at INTEGER);"
+	"CREATE INDEX tokens_user ON tokens(user_id, created_at);"
+	"CREATE TABLE one_time_links ("
+	"  id TEXT PRIMARY KEY,"
+	"  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL,"            /* confirm_email | password_reset | ... */
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  data TEXT,"                     /* e.g. the email to confirm */
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  used_at INTEGER);"
+	"CREATE INDEX one_time_links_user ON one_time_links(user_id, kind);"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  created_at INTEGER NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  user_id TEXT REFERENCES users(id),"
+	"  app_id TEXT,"
+	"  app_name TEXT,"
+	"  type_data TEXT NOT NULL DEFAULT '{}');"
+	"CREATE INDEX events_user ON events(user_id, id);"
+	"CREATE TABLE mail_outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  created_at INTEGER NOT NULL,"
+	"  to_addr TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL,"
+	"  sent_at INTEGER,"
+	"  last_error TEXT);"
+	"CREATE INDEX mail_outbox_pending ON mail_outbox(sent_at, next_attempt_at);",
+};
+
+const size_t migrations_count = sizeof migrations / sizeof migrations[0];

@@ -1,0 +1,292 @@
+/* store.c - SQLite connection pool, statement cache, transactions, migrations. */
+#include "store/store.h"
+#include "store/migrations.h"
+#include "util/err.h"
+#include "util/log.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct store {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int n;
+	struct store_conn conns[STORE_POOL_MAX];
+	int lent[STORE_POOL_MAX];
+};
+
+static int exec_sql(sqlite3 *db, const char *sql)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+	if (rc != SQLITE_OK) {
+		log_error("sqlite: %s", err ? err : sqlite3_errstr(rc));
+		sqlite3_free(err);
+		return PP_EDB;
+	}
+	return 0;
+}
+
+static int open_conn(const char *path, sqlite3 **out)
+{
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(path, &db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	if (rc != SQLITE_OK) {
+		log_error("cannot open database %s: %s", path,
+			  db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close(db);
+		return PP_EDB;
+	}
+	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+	/* FULL: an acknowledged password change or revocation survives power loss */
+	if (exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			 "PRAGMA foreign_keys=ON;") != 0) {
+		sqlite3_close(db);
+		return PP_EDB;
+	}
+	*out = db;
+	return 0;
+}
+
+int store_schema_version(void)
+{
+	return (int)migrations_count;
+}
+
+static int migrate(sqlite3 *db)
+{
+	int rc = PP_EDB, current = 0;
+	sqlite3_stmt *st = NULL;
+	if (exec_sql(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"))
+		return PP_EDB;
+	if (exec_sql(db, "BEGIN IMMEDIATE"))
+		return PP_EDB;
+	if (sqlite3_prepare_v2(db, "SELECT MAX(version) FROM schema_version", -1, &st, NULL))
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		current = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (current > (int)migrations_count) {
+		log_error("the database has schema version %d but this paasportd knows only up to "
+			  "%d: refusing to start (upgrade paasportd)",
+			  current, (int)migrations_count);
+		goto out;
+	}
+	for (size_t v = (size_t)current; v < migrations_count; v++) {
+		if (exec_sql(db, migrations[v]))
+			goto out;
+		char sql[96];
+		snprintf(sql, sizeof sql, "INSERT INTO schema_version(version) VALUES (%zu)", v + 1);
+		if (exec_sql(db, sql))
+			goto out;
+		log_info("applied migration %zu", v + 1);
+	}
+	rc = 0;
+out:
+	exec_sql(db, rc == 0 ? "COMMIT" : "ROLLBACK");
+	return rc;
+}
+
+int store_open(const char *path, int pool_size, struct store **out)
+{
+	int rc = PP_ENOMEM;
+	struct store *s = calloc(1, sizeof *s);
+	if (!s)
+		return PP_ENOMEM;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	if (pool_size < 1)
+		pool_size = 1;
+	if (pool_size > STORE_POOL_MAX)
+		pool_size = STORE_POOL_MAX;
+	for (int i = 0; i < pool_size; i++) {
+		if ((rc = open_conn(path, &s->conns[i].db)) != 0)
+			goto out;
+		s->n++;
+		if (i == 0 && (rc = migrate(s->conns[0].db)) != 0)
+			goto out;
+	}
+	*out = s;
+	return 0;
+out:
+	store_close(s);
+	return rc;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->n; i++) {
+		for (int k = 0; k < STORE_STMT_CACHE; k++)
+			sqlite3_finalize(s->conns[i].cache[k].st);
+		sqlite3_close(s->conns[i].db);
+	}
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	free(s);
+}
+
+struct store_conn *store_acquire(struct store *s)
+{
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		for (int i = 0; i < s->n; i++) {
+			if (!s->lent[i]) {
+				s->lent[i] = 1;
+				pthread_mutex_unlock(&s->mu);
+				return &s->conns[i];
+			}
+		}
+		pthread_cond_wait(&s->cv, &s->mu);
+	}
+}
+
+void store_release(struct store *s, struct store_conn *c)
+{
+	if (!c)
+		return;
+	if (c->in_tx)
+		store_rollback(c);
+	pthread_mutex_lock(&s->mu);
+	s->lent[c - s->conns] = 0;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql)
+{
+	size_t h = ((uintptr_t)sql >> 3) % STORE_STMT_CACHE;
+	for (size_t k = 0; k < STORE_STMT_CACHE; k++) {
+		size_t i = (h + k) % STORE_STMT_CACHE;
+		if (c->cache[i].sql == sql)
+			return c->cache[i].st;
+		if (c->cache[i].sql == NULL) {
+			sqlite3_stmt *st = NULL;
+			if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+					       NULL) != SQLITE_OK) {
+				log_error("sqlite prepare: %s", sqlite3_errmsg(c->db));
+				return NULL;
+			}
+			c->cache[i].sql = sql;
+			c->cache[i].st = st;
+			return st;
+		}
+	}
+	log_error("statement cache full (STORE_STMT_CACHE=%d)", STORE_STMT_CACHE);
+	return NULL;
+}
+
+void store_done(sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+int store_begin(struct store_conn *c)
+{
+	sqlite3_stmt *st = store_stmt(c, "BEGIN IMMEDIATE");
+	if (!st)
+		return PP_EDB;
+	int rc = sqlite3_step(st);
+	store_done(st);
+	if (rc != SQLITE_DONE)
+		return store_rc(c, rc);
+	c->in_tx = 1;
+	return 0;
+}
+
+int store_commit(struct store_conn *c)
+{
+	sqlite3_stmt *st = store_stmt(c, "COMMIT");
+	if (!st)
+		return PP_EDB;
+	int rc = sqlite3_step(st);
+	store_done(st);
+	if (rc != SQLITE_DONE) {
+		store_rollback(c);
+		return store_rc(c, rc);
+	}
+	c->in_tx = 0;
+	return 0;
+}
+
+void store_rollback(struct store_conn *c)
+{
+	if (!c->in_tx)
+		return;
+	sqlite3_stmt *st = store_stmt(c, "ROLLBACK");
+	if (st) {
+		sqlite3_step(st);
+		store_done(st);
+	}
+	c->in_tx = 0;
+}
+
+int store_rc(struct store_conn *c, int rc)
+{
+	if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return 0;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return PP_ECONFLICT;
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return PP_EBUSY;
+	log_error("sqlite: %s", sqlite3_errmsg(c->db));
+	return PP_EDB;
+}
+
+void store_col_text(sqlite3_stmt *st, int col, char *dst, size_t cap)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+	if (n >= cap)
+		n = cap - 1;
+	if (n)
+		memcpy(dst, t, n);
+	dst[n] = 0;
+}
+
+int store_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (!s)
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+int store_server_secret(struct store_conn *c, const char *name, unsigned char *out, size_t len)
+{
+	int rc = PP_EDB;
+	unsigned char fresh[64];
+	if (len > sizeof fresh)
+		return PP_EINVAL;
+	randombytes_buf(fresh, len);
+	/* first writer wins; every node then reads the same value */
+	sqlite3_stmt *st = store_stmt(
+		c, "INSERT INTO server_secrets(name, value) VALUES (?, ?) ON CONFLICT(name) DO NOTHING");
+	if (!st)
+		return PP_EDB;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, fresh, (int)len, SQLITE_STATIC);
+	int src = sqlite3_step(st);
+	store_done(st);
+	if (src != SQLITE_DONE)
+		return store_rc(c, src);
+	st = store_stmt(c, "SELECT value FROM server_secrets WHERE name = ?");
+	if (!st)
+		return PP_EDB;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == (int)len) {
+		memcpy(out, sqlite3_column_blob(st, 0), len);
+		rc = 0;
+	}
+	store_done(st);
+	sodium_memzero(fresh, sizeof fresh);
+	return rc;
+}

@@ -1,0 +1,496 @@
+/* store_acct.c - SQL for users, sessions, API tokens and one-time links. */
+#include "store/store_acct.h"
+#include "util/err.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#define USER_COLS                                                                              \
+	"id, username, email, unconfirmed_email, password_hash, fullname, company, location, " \
+	"email_newsletter, created_at, auth_epoch, failed_logins, locked_until, "            \
+	"suspended_at, suspension_reason, referral_code"
+
+static void read_user(sqlite3_stmt *st, struct user_rec *u)
+{
+	store_col_text(st, 0, u->id, sizeof u->id);
+	store_col_text(st, 1, u->username, sizeof u->username);
+	store_col_text(st, 2, u->email, sizeof u->email);
+	store_col_text(st, 3, u->unconfirmed_email, sizeof u->unconfirmed_email);
+	store_col_text(st, 4, u->password_hash, sizeof u->password_hash);
+	store_col_text(st, 5, u->fullname, sizeof u->fullname);
+	store_col_text(st, 6, u->company, sizeof u->company);
+	store_col_text(st, 7, u->location, sizeof u->location);
+	u->newsletter = sqlite3_column_int(st, 8);
+	u->created_at = sqlite3_column_int64(st, 9);
+	u->auth_epoch = sqlite3_column_int64(st, 10);
+	u->failed_logins = sqlite3_column_int(st, 11);
+	u->locked_until = sqlite3_column_int64(st, 12);
+	u->suspended_at = sqlite3_column_int64(st, 13);
+	store_col_text(st, 14, u->suspension_reason, sizeof u->suspension_reason);
+	store_col_text(st, 15, u->referral_code, sizeof u->referral_code);
+}
+
+static void lower_copy(char *dst, size_t cap, const char *src)
+{
+	size_t i = 0;
+	for (; src[i] && i + 1 < cap; i++)
+		dst[i] = (char)tolower((unsigned char)src[i]);
+	dst[i] = 0;
+}
+
+/* Runs a statement expected to change rows; PP_ENOTFOUND when none changed. */
+static int step_change(struct store_conn *c, sqlite3_stmt *st, int need_row)
+{
+	int rc = sqlite3_step(st);
+	int changed = sqlite3_changes(c->db);
+	store_done(st);
+	if (rc != SQLITE_DONE)
+		return store_rc(c, rc);
+	return (need_row && changed == 0) ? PP_ENOTFOUND : 0;
+}
+
+static int step_row(struct store_conn *c, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? PP_ENOTFOUND : store_rc(c, rc);
+}
+
+int store_user_insert(struct store_conn *c, const struct user_rec *u, const char *password_hash)
+{
+	char lc[sizeof u->email];
+	sqlite3_stmt *st = store_stmt(
+		c, "INSERT INTO users(id, username, email, email_lc, password_hash, fullname, "
+		   "email_newsletter, created_at, referral_code, referred_by) "
+		   "VALUES (?,?,?,?,?,?,?,?,?,NULL)");
+	if (!st)
+		return PP_EDB;
+	lower_copy(lc, sizeof lc, u->email);
+	store_bind_text(st, 1, u->id);
+	store_bind_text(st, 2, u->username);
+	store_bind_text(st, 3, u->email);
+	store_bind_text(st, 4, lc);
+	store_bind_text(st, 5, password_hash);
+	store_bind_text(st, 6, u->fullname);
+	sqlite3_bind_int(st, 7, u->newsletter);
+	sqlite3_bind_int64(st, 8, u->created_at);
+	store_bind_text(st, 9, u->referral_code);
+	return step_change(c, st, 0);
+}
+
+int store_user_get(struct store_conn *c, const char *id, struct user_rec *u)
+{
+	sqlite3_stmt *st = store_stmt(c, "SELECT " USER_COLS
+					 " FROM users WHERE id = ? AND deleted_at IS NULL");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, id);
+	int rc = step_row(c, st);
+	if (rc == 0)
+		read_user(st, u);
+	store_done(st);
+	return rc;
+}
+
+int store_user_by_login(struct store_conn *c, const char *login, struct user_rec *u)
+{
+	char lc[TXT(EMAIL_MAX)];
+	lower_copy(lc, sizeof lc, login);
+	sqlite3_stmt *st = store_stmt(c, "SELECT " USER_COLS " FROM users WHERE (username = ? OR "
+					 "email_lc = ?) AND deleted_at IS NULL");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, login);
+	store_bind_text(st, 2, lc);
+	int rc = step_row(c, st);
+	if (rc == 0)
+		read_user(st, u);
+	store_done(st);
+	return rc;
+}
+
+static int taken(struct store_conn *c, sqlite3_stmt *st, const char *v, const char *except_id)
+{
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, v);
+	store_bind_text(st, 2, except_id ? except_id : "");
+	int rc = sqlite3_step(st);
+	store_done(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+}
+
+int store_username_taken(struct store_conn *c, const char *username, const char *except_id)
+{
+	return taken(c, store_stmt(c, "SELECT 1 FROM users WHERE username = ? AND id <> ?"),
+		     username, except_id);
+}
+
+int store_email_taken(struct store_conn *c, const char *email, const char *except_id)
+{
+	char lc[TXT(EMAIL_MAX)];
+	lower_copy(lc, sizeof lc, email);
+	return taken(c, store_stmt(c, "SELECT 1 FROM users WHERE email_lc = ? AND id <> ?"), lc,
+		     except_id);
+}
+
+int store_user_update_profile(struct store_conn *c, const struct user_rec *u)
+{
+	char lc[sizeof u->email];
+	lower_copy(lc, sizeof lc, u->email);
+	sqlite3_stmt *st = store_stmt(
+		c, "UPDATE users SET username = ?, email = ?, email_lc = ?, unconfirmed_email = ?, "
+		   "fullname = ?, company = ?, location = ?, email_newsletter = ? "
+		   "WHERE id = ? AND deleted_at IS NULL");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, u->username);
+	store_bind_text(st, 2, u->email);
+	store_bind_text(st, 3, lc);
+	store_bind_text(st, 4, u->unconfirmed_email[0] ? u->unconfirmed_email : NULL);
+	store_bind_text(st, 5, u->fullname);
+	store_bind_text(st, 6, u->company[0] ? u->company : NULL);
+	store_bind_text(st, 7, u->location[0] ? u->location : NULL);
+	sqlite3_bind_int(st, 8, u->newsletter);
+	store_bind_text(st, 9, u->id);
+	return step_change(c, st, 1);
+}
+
+int store_user_set_password(struct store_conn *c, const char *id, const char *hash, int bump_epoch)
+{
+	sqlite3_stmt *st = store_stmt(c, "UPDATE users SET password_hash = ?, "
+					 "auth_epoch = auth_epoch + ?, failed_logins = 0, "
+					 "locked_until = 0 WHERE id = ?");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, hash);
+	sqlite3_bind_int(st, 2, bump_epoch ? 1 : 0);
+	store_bind_text(st, 3, id);
+	return step_change(c, st, 1);
+}
+
+int store_user_login_failed(struct store_conn *c, const char *id, int64_t now, int threshold,
+			    int64_t lock_ms, int *locked)
+{
+	*locked = 0;
+	sqlite3_stmt *st = store_stmt(c, "UPDATE users SET failed_logins = failed_logins + 1 "
+					 "WHERE id = ? RETURNING failed_logins");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, id);
+	int rc = step_row(c, st);
+	int n = rc == 0 ? sqlite3_column_int(st, 0) : 0;
+	store_done(st);
+	if (rc)
+		return rc;
+	if (n >= threshold) {
+		st = store_stmt(c, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?");
+		if (!st)
+			return PP_EDB;
+		sqlite3_bind_int64(st, 1, now + lock_ms);
+		store_bind_text(st, 2, id);
+		if ((rc = step_change(c, st, 1)) != 0)
+			return rc;
+		*locked = 1;
+	}
+	return 0;
+}
+
+int store_user_login_ok(struct store_conn *c, const char *id)
+{
+	sqlite3_stmt *st = store_stmt(c, "UPDATE users SET failed_logins = 0 WHERE id = ? AND "
+					 "failed_logins <> 0");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, id);
+	return step_change(c, st, 0);
+}
+
+/* ---- sessions ---- */
+
+#define SESSION_COLS                                                                           \
+	"id, user_id, csrf_token, created_at, last_seen_at, expires_at, remote_ip, user_agent"
+
+static void read_session(sqlite3_stmt *st, struct session_rec *s)
+{
+	store_col_text(st, 0, s->id, sizeof s->id);
+	store_col_text(st, 1, s->user_id, sizeof s->user_id);
+	store_col_text(st, 2, s->csrf_token, sizeof s->csrf_token);
+	s->created_at = sqlite3_column_int64(st, 3);
+	s->last_seen_at = sqlite3_column_int64(st, 4);
+	s->expires_at = sqlite3_column_int64(st, 5);
+	store_col_text(st, 6, s->remote_ip, sizeof s->remote_ip);
+	store_col_text(st, 7, s->user_agent, sizeof s->user_agent);
+}
+
+int store_session_insert(struct store_conn *c, const struct session_rec *s, const char *secret_hash)
+{
+	sqlite3_stmt *st = store_stmt(c, "INSERT INTO sessions(" SESSION_COLS
+					 ", secret_hash) VALUES (?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, s->id);
+	store_bind_text(st, 2, s->user_id);
+	store_bind_text(st, 3, s->csrf_token);
+	sqlite3_bind_int64(st, 4, s->created_at);
+	sqlite3_bind_int64(st, 5, s->last_seen_at);
+	sqlite3_bind_int64(st, 6, s->expires_at);
+	store_bind_text(st, 7, s->remote_ip);
+	store_bind_text(st, 8, s->user_agent);
+	store_bind_text(st, 9, secret_hash);
+	return step_change(c, st, 0);
+}
+
+int store_session_by_hash(struct store_conn *c, const char *secret_hash, struct session_rec *s)
+{
+	sqlite3_stmt *st =
+		store_stmt(c, "SELECT " SESSION_COLS " FROM sessions WHERE secret_hash = ?");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, secret_hash);
+	int rc = step_row(c, st);
+	if (rc == 0)
+		read_session(st, s);
+	store_done(st);
+	return rc;
+}
+
+int store_session_touch(struct store_conn *c, const char *id, int64_t now, int64_t expires_at)
+{
+	sqlite3_stmt *st =
+		store_stmt(c, "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?");
+	if (!st)
+		return PP_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, expires_at);
+	store_bind_text(st, 3, id);
+	return step_change(c, st, 0);
+}
+
+int store_session_list(struct store_conn *c, const char *user_id, int64_t now,
+		       void (*cb)(const struct session_rec *, void *), void *arg)
+{
+	sqlite3_stmt *st = store_stmt(c, "SELECT " SESSION_COLS " FROM sessions WHERE user_id = ? "
+					 "AND expires_at > ? ORDER BY created_at DESC, id");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, now);
+	int rc;
+	struct session_rec s;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_session(st, &s);
+		cb(&s, arg);
+	}
+	store_done(st);
+	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+}
+
+int store_session_delete(struct store_conn *c, const char *user_id, const char *id)
+{
+	sqlite3_stmt *st = store_stmt(c, "DELETE FROM sessions WHERE id = ? AND user_id = ?");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, user_id);
+	return step_change(c, st, 1);
+}
+
+int store_session_delete_others(struct store_conn *c, const char *user_id, const char *keep_id)
+{
+	sqlite3_stmt *st = store_stmt(c, "DELETE FROM sessions WHERE user_id = ? AND id <> ?");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, user_id);
+	store_bind_text(st, 2, keep_id ? keep_id : "");
+	return step_change(c, st, 0);
+}
+
+/* ---- tokens ---- */
+
+#define TOKEN_COLS "id, user_id, name, version, created_at, issued_at, last_used_at"
+
+static void read_token(sqlite3_stmt *st, struct token_rec *t)
+{
+	store_col_text(st, 0, t->id, sizeof t->id);
+	store_col_text(st, 1, t->user_id, sizeof t->user_id);
+	store_col_text(st, 2, t->name, sizeof t->name);
+	t->version = sqlite3_column_int64(st, 3);
+	t->created_at = sqlite3_column_int64(st, 4);
+	t->issued_at = sqlite3_column_int64(st, 5);
+	t->last_used_at = sqlite3_column_int64(st, 6);
+}
+
+int store_token_insert(struct store_conn *c, const struct token_rec *t, const char *secret_hash)
+{
+	sqlite3_stmt *st = store_stmt(c, "INSERT INTO tokens(" TOKEN_COLS
+					 ", secret_hash) VALUES (?,?,?,?,?,?,NULL,?)");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, t->id);
+	store_bind_text(st, 2, t->user_id);
+	store_bind_text(st, 3, t->name);
+	sqlite3_bind_int64(st, 4, t->version);
+	sqlite3_bind_int64(st, 5, t->created_at);
+	sqlite3_bind_int64(st, 6, t->issued_at);
+	store_bind_text(st, 7, secret_hash);
+	return step_change(c, st, 0);
+}
+
+static int token_one(struct store_conn *c, sqlite3_stmt *st, struct token_rec *t)
+{
+	int rc = step_row(c, st);
+	if (rc == 0)
+		read_token(st, t);
+	store_done(st);
+	return rc;
+}
+
+int store_token_get(struct store_conn *c, const char *user_id, const char *id, struct token_rec *t)
+{
+	sqlite3_stmt *st =
+		store_stmt(c, "SELECT " TOKEN_COLS " FROM tokens WHERE id = ? AND user_id = ?");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, user_id);
+	return token_one(c, st, t);
+}
+
+int store_token_by_id(struct store_conn *c, const char *id, struct token_rec *t)
+{
+	sqlite3_stmt *st = store_stmt(c, "SELECT " TOKEN_COLS " FROM tokens WHERE id = ?");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, id);
+	return token_one(c, st, t);
+}
+
+int store_token_by_hash(struct store_conn *c, const char *secret_hash, struct token_rec *t)
+{
+	sqlite3_stmt *st = store_stmt(c, "SELECT " TOKEN_COLS " FROM tokens WHERE secret_hash = ?");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, secret_hash);
+	return token_one(c, st, t);
+}
+
+int store_token_list(struct store_conn *c, const char *user_id,
+		     void (*cb)(const struct token_rec *, void *), void *arg)
+{
+	sqlite3_stmt *st = store_stmt(c, "SELECT " TOKEN_COLS " FROM tokens WHERE user_id = ? "
+					 "ORDER BY created_at, id");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, user_id);
+	int rc;
+	struct token_rec t;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_token(st, &t);
+		cb(&t, arg);
+	}
+	store_done(st);
+	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+}
+
+int store_token_renew(struct store_conn *c, const char *user_id, const char *id,
+		      const char *secret_hash, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(c, "UPDATE tokens SET secret_hash = ?, version = version + 1, "
+					 "issued_at = ? WHERE id = ? AND user_id = ?");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, secret_hash);
+	sqlite3_bind_int64(st, 2, now);
+	store_bind_text(st, 3, id);
+	store_bind_text(st, 4, user_id);
+	return step_change(c, st, 1);
+}
+
+int store_token_delete(struct store_conn *c, const char *user_id, const char *id)
+{
+	sqlite3_stmt *st = store_stmt(c, "DELETE FROM tokens WHERE id = ? AND user_id = ?");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, user_id);
+	return step_change(c, st, 1);
+}
+
+int store_token_touch(struct store_conn *c, const char *id, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(c, "UPDATE tokens SET last_used_at = ? WHERE id = ?");
+	if (!st)
+		return PP_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	store_bind_text(st, 2, id);
+	return step_change(c, st, 0);
+}
+
+/* ---- one-time links ---- */
+
+int store_link_insert(struct store_conn *c, const char *user_id, const char *kind,
+		      const char *token_hash, const char *data, int64_t now, int64_t expires_at)
+{
+	sqlite3_stmt *st = store_stmt(c, "INSERT INTO one_time_links(id, user_id, kind, token_hash, "
+					 "data, created_at, expires_at) VALUES (?,?,?,?,?,?,?)");
+	if (!st)
+		return PP_EDB;
+	/* the hash is unique and secret-derived; its prefix is a fine row id */
+	char id[ID_MAX];
+	snprintf(id, sizeof id, "otl-%.32s", token_hash);
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, user_id);
+	store_bind_text(st, 3, kind);
+	store_bind_text(st, 4, token_hash);
+	store_bind_text(st, 5, data);
+	sqlite3_bind_int64(st, 6, now);
+	sqlite3_bind_int64(st, 7, expires_at);
+	return step_change(c, st, 0);
+}
+
+int store_link_consume(struct store_conn *c, const char *kind, const char *token_hash, int64_t now,
+		       char user_id[ID_MAX], char *data, size_t data_cap)
+{
+	sqlite3_stmt *st = store_stmt(c, "SELECT user_id, data, expires_at, used_at FROM "
+					 "one_time_links WHERE token_hash = ? AND kind = ?");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, token_hash);
+	store_bind_text(st, 2, kind);
+	int rc = step_row(c, st);
+	if (rc == 0) {
+		store_col_text(st, 0, user_id, ID_MAX);
+		if (data)
+			store_col_text(st, 1, data, data_cap);
+		if (sqlite3_column_int64(st, 2) <= now || sqlite3_column_type(st, 3) != SQLITE_NULL)
+			rc = PP_EEXPIRED;
+	}
+	store_done(st);
+	if (rc)
+		return rc;
+	st = store_stmt(c, "UPDATE one_time_links SET used_at = ? WHERE token_hash = ? AND "
+			   "used_at IS NULL");
+	if (!st)
+		return PP_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	store_bind_text(st, 2, token_hash);
+	rc = step_change(c, st, 1);
+	return rc == PP_ENOTFOUND ? PP_EEXPIRED : rc;
+}
+
+int store_link_void(struct store_conn *c, const char *user_id, const char *kind, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(c, "UPDATE one_time_links SET used_at = ? WHERE user_id = ? "
+					 "AND kind = ? AND used_at IS NULL");
+	if (!st)
+		return PP_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	store_bind_text(st, 2, user_id);
+	store_bind_text(st, 3, kind);
+	return step_change(c, st, 0);
+}

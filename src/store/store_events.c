@@ -1,0 +1,159 @@
+/* store_events.c - SQL for the events timeline and the mail outbox. */
+#include "store/store_events.h"
+#include "util/err.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int store_event_add(struct store_conn *c, const char *type, const char *user_id,
+		    const char *app_id, const char *app_name, const char *type_data, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(c, "INSERT INTO events(created_at, type, user_id, app_id, "
+					 "app_name, type_data) VALUES (?,?,?,?,?,?)");
+	if (!st)
+		return PP_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	store_bind_text(st, 2, type);
+	store_bind_text(st, 3, user_id);
+	store_bind_text(st, 4, app_id);
+	store_bind_text(st, 5, app_name);
+	store_bind_text(st, 6, type_data ? type_data : "{}");
+	int rc = sqlite3_step(st);
+	store_done(st);
+	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+}
+
+int store_event_list_user(struct store_conn *c, const char *user_id, int64_t offset, int limit,
+			  int64_t *total, void (*cb)(const struct event_rec *, void *), void *arg)
+{
+	sqlite3_stmt *st = store_stmt(c, "SELECT COUNT(*) FROM events WHERE user_id = ?");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, user_id);
+	int rc = sqlite3_step(st);
+	*total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	store_done(st);
+	if (rc != SQLITE_ROW)
+		return store_rc(c, rc);
+	st = store_stmt(c, "SELECT e.id, e.created_at, e.type, e.user_id, u.username, u.email, "
+			   "e.app_id, e.app_name, e.type_data FROM events e "
+			   "LEFT JOIN users u ON u.id = e.user_id "
+			   "WHERE e.user_id = ? ORDER BY e.id DESC LIMIT ? OFFSET ?");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, user_id);
+	sqlite3_bind_int(st, 2, limit);
+	sqlite3_bind_int64(st, 3, offset);
+	struct event_rec e;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&e, 0, sizeof e);
+		e.id = sqlite3_column_int64(st, 0);
+		e.created_at = sqlite3_column_int64(st, 1);
+		store_col_text(st, 2, e.type, sizeof e.type);
+		store_col_text(st, 3, e.user_id, sizeof e.user_id);
+		store_col_text(st, 4, e.username, sizeof e.username);
+		store_col_text(st, 5, e.email, sizeof e.email);
+		store_col_text(st, 6, e.app_id, sizeof e.app_id);
+		store_col_text(st, 7, e.app_name, sizeof e.app_name);
+		e.type_data = (const char *)sqlite3_column_text(st, 8);
+		cb(&e, arg);
+	}
+	store_done(st);
+	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+}
+
+int store_mail_enqueue(struct store_conn *c, const char *to, const char *subject, const char *body,
+		       int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(c, "INSERT INTO mail_outbox(created_at, to_addr, subject, "
+					 "body, next_attempt_at) VALUES (?,?,?,?,?)");
+	if (!st)
+		return PP_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	store_bind_text(st, 2, to);
+	store_bind_text(st, 3, subject);
+	store_bind_text(st, 4, body);
+	sqlite3_bind_int64(st, 5, now);
+	int rc = sqlite3_step(st);
+	store_done(st);
+	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+}
+
+int store_mail_next(struct store_conn *c, int64_t now, struct mail_rec *m)
+{
+	sqlite3_stmt *st = store_stmt(c, "SELECT id, to_addr, subject, body, attempts FROM "
+					 "mail_outbox WHERE sent_at IS NULL AND next_attempt_at <= "
+					 "? ORDER BY next_attempt_at, id LIMIT 1");
+	if (!st)
+		return PP_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		m->id = sqlite3_column_int64(st, 0);
+		store_col_text(st, 1, m->to_addr, sizeof m->to_addr);
+		m->subject = strdup((const char *)sqlite3_column_text(st, 2));
+		m->body = strdup((const char *)sqlite3_column_text(st, 3));
+		m->attempts = sqlite3_column_int(st, 4);
+		rc = (m->subject && m->body) ? 0 : PP_ENOMEM;
+		if (rc) {
+			free(m->subject);
+			free(m->body);
+			m->subject = m->body = NULL;
+		}
+	} else {
+		rc = rc == SQLITE_DONE ? PP_ENOTFOUND : store_rc(c, rc);
+	}
+	store_done(st);
+	return rc;
+}
+
+int store_mail_sent(struct store_conn *c, int64_t id, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(c, "UPDATE mail_outbox SET sent_at = ?, attempts = attempts "
+					 "+ 1, last_error = NULL WHERE id = ?");
+	if (!st)
+		return PP_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, id);
+	int rc = sqlite3_step(st);
+	store_done(st);
+	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+}
+
+int store_mail_failed(struct store_conn *c, int64_t id, const char *err, int64_t next_at)
+{
+	sqlite3_stmt *st = store_stmt(c, "UPDATE mail_outbox SET attempts = attempts + 1, "
+					 "last_error = ?, next_attempt_at = ? WHERE id = ?");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, err);
+	sqlite3_bind_int64(st, 2, next_at);
+	sqlite3_bind_int64(st, 3, id);
+	int rc = sqlite3_step(st);
+	store_done(st);
+	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+}
+
+int store_mail_pending(struct store_conn *c, int64_t *count)
+{
+	sqlite3_stmt *st = store_stmt(c, "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL");
+	if (!st)
+		return PP_EDB;
+	int rc = sqlite3_step(st);
+	*count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	store_done(st);
+	return rc == SQLITE_ROW ? 0 : store_rc(c, rc);
+}
+
+int store_mail_requeue(struct store_conn *c, const char *marker, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(c, "UPDATE mail_outbox SET next_attempt_at = ?, last_error = "
+					 "NULL WHERE sent_at IS NULL AND last_error = ?");
+	if (!st)
+		return PP_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	store_bind_text(st, 2, marker);
+	int rc = sqlite3_step(st);
+	store_done(st);
+	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+}
