@@ -1,0 +1,205 @@
+"""Black-box test fixtures: start the real paasportd on a free loopback port
+with a fresh SQLite database, and talk to it over HTTP.
+
+PAASPORT_BIN names the folder holding paasportd and paasport (bin/ by default;
+the ASan build's folder under `make test-asan`)."""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+
+import pytest
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get("PAASPORT_BIN", os.path.join(ROOT, "bin"))
+WEB = os.environ.get("PAASPORT_WEB_DIR", os.path.join(ROOT, "web"))
+PASSWORD = "correct horse battery staple"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One paasportd process with its own database and log file."""
+
+    def __init__(self, env=None, db=None):
+        self.dir = tempfile.mkdtemp(prefix="paasport-test-")
+        self.db = db or os.path.join(self.dir, "paasport.db")
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = os.path.join(self.dir, "paasportd.log")
+        self.env = dict(os.environ)
+        self.env.update({
+            "PAASPORT_LISTEN": f"127.0.0.1:{self.port}",
+            "PAASPORT_DATABASE": self.db,
+            "PAASPORT_WEB_DIR": WEB,
+            # generous throttles for the functional tests; the throttle tests
+            # start their own server with the defaults
+            "PAASPORT_LOGIN_RATE_PER_IP": "100000",
+            "PAASPORT_LOGIN_RATE_PER_ACCOUNT": "100000",
+            # cheap hashes keep the suite fast; test_passwords checks the defaults
+            "PAASPORT_PWHASH_MEMLIMIT_KIB": "8192",
+            "PAASPORT_PWHASH_OPSLIMIT": "1",
+        })
+        self.env.update(env or {})
+        self.proc = None
+        self.start()
+
+    def start(self):
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([os.path.join(BIN, "paasportd")], env=self.env,
+                                     stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL)
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("paasportd exited at start:\n" + self.read_log())
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("paasportd did not answer /healthz:\n" + self.read_log())
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=timeout)
+        rc = self.proc.returncode if self.proc else None
+        if self.log:
+            self.log.close()
+            self.log = None
+        return rc
+
+    def read_log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def log_lines(self):
+        out = []
+        for line in self.read_log().splitlines():
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                out.append({"raw": line})
+        return out
+
+    def sql(self, query, *args):
+        """Reads the store directly (what a user would check afterwards)."""
+        import sqlite3
+        con = sqlite3.connect(self.db, timeout=10)
+        try:
+            rows = con.execute(query, args).fetchall()
+            con.commit()
+            return rows
+        finally:
+            con.close()
+
+    def mails(self):
+        """Mails written to the log (no SMTP server configured)."""
+        return [l for l in self.log_lines() if str(l.get("msg", "")).startswith("mail (no SMTP")]
+
+    def close(self):
+        rc = self.stop()
+        if os.environ.get("PAASPORT_SANITIZED") and rc not in (0, None):
+            raise AssertionError(f"sanitized paasportd exited {rc}:\n" + self.read_log()[-5000:])
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return rc
+
+
+class Client:
+    """A user of the API: a requests session plus helpers."""
+
+    def __init__(self, server, token=None):
+        self.server = server
+        self.s = requests.Session()
+        self.token = token
+        self.csrf = None
+
+    def req(self, method, path, json_body=None, headers=None, **kw):
+        h = dict(headers or {})
+        if self.token and "Authorization" not in h:
+            h["Authorization"] = "Bearer " + self.token
+        if self.csrf and "X-CSRF-Token" not in h:
+            h["X-CSRF-Token"] = self.csrf
+        return self.s.request(method, self.server.url + path, json=json_body, headers=h,
+                              timeout=30, **kw)
+
+    def get(self, path, **kw):
+        return self.req("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.req("POST", path, body, **kw)
+
+    def put(self, path, body=None, **kw):
+        return self.req("PUT", path, body, **kw)
+
+    def patch(self, path, body=None, **kw):
+        return self.req("PATCH", path, body, **kw)
+
+    def delete(self, path, **kw):
+        return self.req("DELETE", path, **kw)
+
+
+def unique(prefix="u"):
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+def signup(server, username=None, email=None, password=PASSWORD):
+    username = username or unique()
+    email = email or f"{username}@example.com"
+    r = requests.post(server.url + "/v1/users", json={"user": {
+        "email": email, "username": username, "password": password}}, timeout=30)
+    assert r.status_code == 201, r.text
+    return r.json()["user"]
+
+
+def new_token(server, login, password=PASSWORD, name="test"):
+    r = requests.post(server.url + "/v1/tokens", auth=(login, password),
+                      json={"token": {"name": name}}, timeout=30)
+    assert r.status_code == 201, r.text
+    return r.json()["token"]
+
+
+def user_client(server, username=None):
+    """A signed-up user authenticated with a raw API token."""
+    u = signup(server, username)
+    t = new_token(server, u["username"])
+    c = Client(server, t["token"])
+    c.user = u
+    c.api_token = t
+    return c
+
+
+def browser_client(server, login, password=PASSWORD):
+    """A dashboard session: cookie + CSRF token."""
+    c = Client(server)
+    r = c.post("/v1/session", {"login": login, "password": password})
+    assert r.status_code == 200, r.text
+    c.csrf = r.json()["csrf_token"]
+    return c
+
+
+@pytest.fixture(scope="module")
+def server():
+    s = Server()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def alice(server):
+    return user_client(server)
+
+
+@pytest.fixture
+def bob(server):
+    return user_client(server)
