@@ -46,9 +46,12 @@ void api_session_create(struct req *r)
 	}
 	if (auth_password_login(r, login, password, &u) != 0)
 		return; /* replied */
+	struct session_rec old = r->session;
+	enum auth_kind old_auth = r->auth;
+	r->user = u; /* the access log names who logged in */
 	/* a new session id at every login; the one the browser had is dropped */
-	if (r->auth == AUTH_SESSION)
-		store_session_delete(req_db(r), r->session.user_id, r->session.id);
+	if (old_auth == AUTH_SESSION)
+		store_session_delete(req_db(r), old.user_id, old.id);
 	int64_t now = time_now_ms();
 	memset(&s, 0, sizeof s);
 	rand_id("se", s.id);

@@ -247,7 +247,7 @@ static void access_log(struct req *r, int64_t dur_us)
 			      "method", r->method, "route",
 			      r->route ? r->route->pattern : (r->status == 404 ? "-" : r->path),
 			      "status", r->status, "duration_ms", (double)dur_us / 1000.0, "ip",
-			      r->ip, "user_id", r->auth ? r->user.id : "");
+			      r->ip, "user_id", r->user.id);
 	log_json("info", "request", f);
 }
 

@@ -107,6 +107,17 @@ class Server:
         """Mails written to the log (no SMTP server configured)."""
         return [l for l in self.log_lines() if str(l.get("msg", "")).startswith("mail (no SMTP")]
 
+    def wait_mail(self, to, subject_part="", timeout=10):
+        """The newest logged mail to `to` whose subject contains subject_part
+        (the sender thread logs it shortly after the commit)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            found = [m for m in self.mails() if m["to"] == to and subject_part in m["subject"]]
+            if found:
+                return found[-1]
+            time.sleep(0.05)
+        raise AssertionError(f"no mail to {to} with {subject_part!r} in the log")
+
     def close(self):
         rc = self.stop()
         if os.environ.get("PAASPORT_SANITIZED") and rc not in (0, None):

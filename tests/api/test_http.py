@@ -102,14 +102,21 @@ def test_access_log_has_no_secrets(server):
                   json={"token": {"name": "t"}})
     requests.post(server.url + "/v1/session", json={"login": u["username"],
                                                     "password": "my secret passphrase"})
+    # the access line is written once the response is sent: wait for it
+    import time
+    for _ in range(100):
+        reqs = [l for l in server.log_lines() if l.get("msg") == "request"]
+        if reqs and reqs[-1]["route"] == "/v1/session":
+            break
+        time.sleep(0.05)
+    last = reqs[-1]
+    for k in ("method", "route", "status", "duration_ms", "request_id", "user_id", "ip"):
+        assert k in last
+    assert last["route"] == "/v1/session" and last["status"] == 200
+    assert last["user_id"] == u["id"]
     log = server.read_log()
     assert "my secret passphrase" not in log
     assert "tk-us-" not in log
-    reqs = [l for l in server.log_lines() if l.get("msg") == "request"]
-    last = reqs[-1]
-    for k in ("method", "route", "status", "duration_ms", "request_id", "user_id"):
-        assert k in last
-    assert last["route"] == "/v1/session" and last["user_id"] == ""
 
 
 def test_metrics_exposition(server, alice):
