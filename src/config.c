@@ -53,6 +53,7 @@ int config_load(struct config *c, int argc, char **argv)
 	set_str(c->database, "var/paasport.db");
 	set_str(c->smtp_from, "paasport <no-reply@paasport.localhost>");
 	set_str(c->web_dir, "web");
+	set_str(c->repo_root, "var/repos");
 	c->conn_limit = 1024;
 	c->per_ip_conn_limit = 256;
 	c->conn_timeout_s = 30;
@@ -70,6 +71,8 @@ int config_load(struct config *c, int argc, char **argv)
 		{"smtp-url", "PAASPORT_SMTP_URL", c->smtp_url, NULL, 0, 0, "smtp://host:port"},
 		{"smtp-from", "PAASPORT_SMTP_FROM", c->smtp_from, NULL, 0, 0, "From: of mails"},
 		{"web-dir", "PAASPORT_WEB_DIR", c->web_dir, NULL, 0, 0, "dashboard files"},
+		{"repo-root", "PAASPORT_REPO_ROOT", c->repo_root, NULL, 0, 0, "git repositories"},
+		{"ssh-host", "PAASPORT_SSH_HOST", c->ssh_host, NULL, 0, 0, "host in git_url"},
 		{"threads", "PAASPORT_THREADS", NULL, &c->threads, 0, 256, "0 = one per core"},
 		{"max-connections", "PAASPORT_MAX_CONNECTIONS", NULL, &c->conn_limit, 1, 60000, ""},
 		{"max-connections-per-ip", "PAASPORT_MAX_CONNECTIONS_PER_IP", NULL,
@@ -131,6 +134,13 @@ int config_load(struct config *c, int argc, char **argv)
 	if (pl > 0 && c->public_url[pl - 1] == '/')
 		c->public_url[pl - 1] = 0;
 	c->secure_cookies = strncmp(c->public_url, "https://", 8) == 0;
+	if (c->ssh_host[0] == 0) {
+		/* the host part of the public URL */
+		const char *h = strstr(c->public_url, "://");
+		h = h ? h + 3 : c->public_url;
+		size_t n = strcspn(h, ":/");
+		snprintf(c->ssh_host, CONFIG_STR_MAX, "%.*s", (int)n, h);
+	}
 	return 0;
 usage:
 	fprintf(stderr, "usage: paasportd [--flag=value ...]\n");

@@ -17,6 +17,8 @@ struct config {
 	char smtp_url[CONFIG_STR_MAX];   /* PAASPORT_SMTP_URL, empty = log mails */
 	char smtp_from[CONFIG_STR_MAX];  /* PAASPORT_SMTP_FROM */
 	char web_dir[CONFIG_STR_MAX];    /* PAASPORT_WEB_DIR, the dashboard files */
+	char repo_root[CONFIG_STR_MAX];  /* PAASPORT_REPO_ROOT, the apps' bare git repositories */
+	char ssh_host[CONFIG_STR_MAX];   /* PAASPORT_SSH_HOST, in git_url (default: public host) */
 	int threads;                     /* PAASPORT_THREADS, 0 = one per core */
 	int conn_limit;                  /* PAASPORT_MAX_CONNECTIONS */
 	int per_ip_conn_limit;           /* PAASPORT_MAX_CONNECTIONS_PER_IP */

@@ -30,8 +30,32 @@ void api_tokens_show(struct req *r);
 void api_tokens_renew(struct req *r);
 void api_tokens_delete(struct req *r);
 void api_tokens_exchange(struct req *r);
+/* api_apps.c */
+void api_apps_create(struct req *r);
+void api_apps_list(struct req *r);
+void api_apps_show(struct req *r);
+void api_apps_delete(struct req *r);
+void api_apps_containers(struct req *r);
+void api_apps_scale(struct req *r);
+void api_apps_restart(struct req *r);
+void api_container_sizes(struct req *r);
+/* Loads {app} for the caller (replies 404 itself when it has no role). */
+struct app_rec;
+int api_app_load(struct req *r, struct app_rec *a);
+/* 403 {"error": msg, "code": "forbidden"} */
+void api_forbidden(struct req *r, const char *msg);
+/* api_collab.c */
+void api_collab_list(struct req *r);
+void api_collab_invite(struct req *r);
+void api_collab_accept(struct req *r);
+void api_collab_update(struct req *r);
+void api_collab_delete(struct req *r);
+/* api_users.c: account deletion */
+void api_users_delete_request(struct req *r);
+void api_users_delete_confirm(struct req *r);
 /* api_events.c */
 void api_events_list(struct req *r);
+void api_app_events_list(struct req *r);
 void api_event_types(struct req *r);
 /* api_system.c */
 void api_healthz(struct req *r);

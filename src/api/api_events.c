@@ -1,17 +1,48 @@
-/* api_events.c - the user's timeline and the catalogue of event types. */
+/*
+ * api_events.c - timelines: the user's (GET /v1/events), an app's
+ * (GET /v1/apps/{app}/events, owner and collaborators) and the catalogue of
+ * event types. Pages are stable: meta.pagination.anchor is the newest event
+ * id the first page saw; passing ?anchor= back keeps later pages on the same
+ * snapshot however many events arrive meanwhile.
+ */
 #include "api/api.h"
 #include "api/render.h"
 #include "core/events.h"
+#include "store/store_apps.h"
 #include "store/store_events.h"
 #include "util/err.h"
 #include "util/paging.h"
+#include "util/timeutil.h"
+
+#include <stdlib.h>
+
+#define EVENTS_FROM_MAX_HOURS 72
 
 static void add_event(const struct event_rec *e, void *arg)
 {
 	json_array_append_new(arg, render_event(e));
 }
 
-void api_events_list(struct req *r)
+/* Parses a positive integer query argument (absent = 0). -1 when malformed. */
+static int64_t query_int(struct req *r, const char *name, int64_t max)
+{
+	const char *v = req_query(r, name);
+	if (!v)
+		return 0;
+	int64_t n = 0;
+	if (!*v)
+		return -1;
+	for (const char *p = v; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		n = n * 10 + (*p - '0');
+		if (n > max)
+			return -1;
+	}
+	return n;
+}
+
+static void list_events(struct req *r, const char *user_id, const char *app_id)
 {
 	struct paging p;
 	const char *err;
@@ -20,15 +51,46 @@ void api_events_list(struct req *r)
 		reply_error(r, 400, err);
 		return;
 	}
+	int64_t anchor = query_int(r, "anchor", INT64_MAX / 2);
+	int64_t from = query_int(r, "from", EVENTS_FROM_MAX_HOURS);
+	if (anchor < 0) {
+		reply_error(r, 400, "anchor must be an event id from meta.pagination.anchor");
+		return;
+	}
+	if (from < 0 || (req_query(r, "from") && from == 0)) {
+		reply_error(r, 400, "from must be a number of hours from 1 to 72");
+		return;
+	}
+	struct event_query q = {user_id, app_id, anchor,
+				from ? time_now_ms() - from * 3600 * 1000 : 0, paging_offset(&p),
+				p.per_page};
 	json_t *arr = json_array();
-	int rc = store_event_list_user(req_db(r), r->user.id, paging_offset(&p), p.per_page, &total,
-				       add_event, arr);
+	int rc = store_event_list(req_db(r), &q, &total, add_event, arr);
 	if (rc) {
 		json_decref(arr);
 		reply_rc(r, rc, "events");
 		return;
 	}
-	reply_json(r, 200, json_pack("{s:o, s:o}", "events", arr, "meta", paging_meta(&p, total)));
+	json_t *meta = paging_meta(&p, total);
+	json_object_set_new(json_object_get(meta, "pagination"), "anchor",
+			    json_integer((json_int_t)q.anchor));
+	reply_json(r, 200, json_pack("{s:o, s:o}", "events", arr, "meta", meta));
+}
+
+void api_events_list(struct req *r)
+{
+	list_events(r, r->user.id, NULL);
+}
+
+void api_app_events_list(struct req *r)
+{
+	struct app_rec a;
+	int rc = store_app_for_user(req_db(r), req_param(r, "app"), r->user.id, &a);
+	if (rc) {
+		reply_rc(r, rc, "app");
+		return;
+	}
+	list_events(r, NULL, a.id);
 }
 
 void api_event_types(struct req *r)

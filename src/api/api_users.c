@@ -9,6 +9,7 @@
 #include "crypto/pw.h"
 #include "crypto/rand.h"
 #include "mail/mailer.h"
+#include "store/store_apps.h"
 #include "util/err.h"
 #include "util/jx.h"
 #include "util/timeutil.h"
@@ -20,6 +21,8 @@
 
 #define EMAIL_CONFIRM_TTL_MS (24LL * 3600 * 1000)
 #define PASSWORD_RESET_TTL_MS (3600LL * 1000)
+#define ACCOUNT_DELETE_TTL_MS (24LL * 3600 * 1000)
+#define DELETE_REASON_MAX 2000
 
 void api_mail_link(struct req *r, const char *to, const char *subject, const char *intro,
 		   const char *url_path, const char *token)
@@ -451,4 +454,103 @@ void api_users_reset_perform(struct req *r)
 	}
 	mailer_wake(r->app->mailer);
 	reply_json(r, 200, json_pack("{s:s}", "message", "password changed, log in again"));
+}
+
+static void add_name(const char *name, void *arg)
+{
+	json_array_append_new(arg, json_string(name));
+}
+
+/* 409 listing the apps the user still owns; 0 when there are none. */
+static int refuse_if_owner(struct req *r, const char *user_id)
+{
+	json_t *names = json_array();
+	int rc = store_app_owned(req_db(r), user_id, add_name, names);
+	if (rc) {
+		json_decref(names);
+		reply_rc(r, rc, "user");
+		return rc;
+	}
+	if (json_array_size(names) == 0) {
+		json_decref(names);
+		return 0;
+	}
+	reply_json(r, 409, json_pack("{s:s, s:o}", "error",
+				      "the account still owns apps: delete them first", "apps",
+				      names));
+	return PP_ECONFLICT;
+}
+
+void api_users_delete_request(struct req *r)
+{
+	char id[RAND_ID_LEN], token[RAND_SECRET_MAX], path[RAND_ID_LEN + 32];
+	struct store_conn *db = req_db(r);
+	int rc;
+	if (refuse_if_owner(r, r->user.id))
+		return;
+	rand_id("del", id);
+	if ((rc = store_begin(db)) ||
+	    (rc = new_link(r, r->user.id, "delete_account", id, ACCOUNT_DELETE_TTL_MS, token)))
+		goto fail;
+	snprintf(path, sizeof path, "/#/delete-account/%s/", id);
+	api_mail_link(r, r->user.email, "Confirm the deletion of your paasport account",
+		      "Follow this link to delete your account for good (valid 24 hours, once). "
+		      "Your personal data is erased; invoices are kept as the law requires:",
+		      path, token);
+	if ((rc = store_commit(db)))
+		goto fail;
+	mailer_wake(r->app->mailer);
+	sodium_memzero(token, sizeof token);
+	reply_json(r, 202, json_pack("{s:{s:s}}", "deletion", "id", id));
+	return;
+fail:
+	store_rollback(db);
+	reply_rc(r, rc, "user");
+}
+
+void api_users_delete_confirm(struct req *r)
+{
+	json_t *in = jx_unwrap(r->json, "deletion");
+	const char *token = NULL, *reason = NULL, *details = NULL;
+	char hash[RAND_SHA256_HEX_LEN], user_id[ID_MAX], id[RAND_ID_LEN];
+	int rc;
+	if (jx_opt_str(in, "token", &token) || jx_opt_str(in, "reason", &reason) ||
+	    jx_opt_str(in, "details", &details) || !token || !*token || strlen(token) > 128) {
+		reply_error(r, 400, "deletion.token must be a non-empty string (reason and details "
+				    "optional strings)");
+		return;
+	}
+	if ((reason && valid_utf8_chars(reason) > DELETE_REASON_MAX) ||
+	    (details && valid_utf8_chars(details) > DELETE_REASON_MAX)) {
+		reply_invalid1(r, reason && valid_utf8_chars(reason) > DELETE_REASON_MAX ? "reason"
+											: "details",
+			       "is too long");
+		return;
+	}
+	rand_sha256_hex(token, strlen(token), hash);
+	struct store_conn *db = req_db(r);
+	if ((rc = store_begin(db)) != 0)
+		goto fail;
+	rc = store_link_consume(db, "delete_account", hash, time_now_ms(), user_id, id, sizeof id);
+	if (rc == PP_ENOTFOUND || rc == PP_EEXPIRED || (rc == 0 && strcmp(id, req_param(r, "id")))) {
+		store_rollback(db);
+		reply_invalid1(r, "token", "is invalid, used or expired");
+		return;
+	}
+	if (rc)
+		goto fail;
+	if (refuse_if_owner(r, user_id)) {
+		store_rollback(db); /* the link stays usable once the apps are gone */
+		return;
+	}
+	/* the reason is not stored: it could hold personal data */
+	if ((rc = store_user_erase(db, user_id, time_now_ms())) || (rc = store_commit(db)))
+		goto fail;
+	reply_header(r, "Set-Cookie", HTTP_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; "
+							  "SameSite=Lax");
+	reply_empty(r, 204);
+	return;
+fail:
+	store_rollback(db);
+	reply_rc(r, rc, "user");
 }

@@ -1,5 +1,6 @@
 /* render.c - records to API JSON (see render.h). */
 #include "api/render.h"
+#include "store/store_apps.h"
 #include "util/timeutil.h"
 
 #include <string.h>
@@ -67,4 +68,45 @@ json_t *render_event(const struct event_rec *e)
 			 render_time(e->created_at), "type", e->type, "user", user, "app_id",
 			 str_or_null(e->app_id), "app_name", str_or_null(e->app_name), "type_data",
 			 td);
+}
+
+static const char *role_name(enum app_role r)
+{
+	switch (r) {
+	case ROLE_OWNER: return "owner";
+	case ROLE_COLLABORATOR: return "collaborator";
+	case ROLE_LIMITED: return "limited_collaborator";
+	default: return "none";
+	}
+}
+
+json_t *render_app(const struct app_rec *a, const struct config *cfg)
+{
+	char git[CONFIG_STR_MAX + APP_NAME_MAX + 16];
+	snprintf(git, sizeof git, "git@%s:%s.git", cfg->ssh_host, a->name);
+	return json_pack("{s:s, s:s, s:o, s:o, s:{s:s, s:o, s:o}, s:s, s:s, s:s}", "id", a->id,
+			 "name", a->name, "created_at", render_time(a->created_at), "updated_at",
+			 render_time(a->updated_at), "owner", "id", a->owner_id, "username",
+			 str_or_null(a->owner_username), "email", str_or_null(a->owner_email),
+			 "git_url", git, "status", a->status, "role", role_name(a->role));
+}
+
+json_t *render_collab(const struct collab_rec *k)
+{
+	int pending = strcmp(k->status, "pending") == 0;
+	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:b, s:s, s:s, s:o, s:o}", "id", k->id,
+			 "email", k->email, "user_id", str_or_null(k->user_id), "username",
+			 pending ? "n/a" : (k->username[0] ? k->username : "user account deleted"),
+			 "status", k->status, "is_limited", k->is_limited, "app_id", k->app_id,
+			 "app_name", k->app_name, "created_at", render_time(k->created_at),
+			 "expires_at", pending ? render_time(k->expires_at) : json_null());
+}
+
+json_t *render_formation(const struct formation_rec *f, int n)
+{
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:i, s:s}", "name", f[i].type,
+						     "amount", f[i].amount, "size", f[i].size));
+	return arr;
 }

@@ -34,6 +34,25 @@ const struct route api_routes[] = {
 	{"DELETE", "/v1/tokens/:id", api_tokens_delete, AUTH},
 	{"POST", "/v1/tokens/exchange", api_tokens_exchange, PUB | ROUTE_BASIC | JOPT | ROUTE_THROTTLE},
 
+	{"POST", "/v1/users/delete", api_users_delete_request, AUTH | JOPT},
+	{"POST", "/v1/users/delete/:id/confirm", api_users_delete_confirm,
+	 PUB | JSON | ROUTE_THROTTLE},
+
+	{"GET", "/v1/features/container_sizes", api_container_sizes, PUB},
+	{"POST", "/v1/apps", api_apps_create, AUTH | JSON},
+	{"GET", "/v1/apps", api_apps_list, AUTH},
+	{"GET", "/v1/apps/collaboration", api_collab_accept, AUTH},
+	{"GET", "/v1/apps/:app", api_apps_show, AUTH},
+	{"DELETE", "/v1/apps/:app", api_apps_delete, AUTH},
+	{"GET", "/v1/apps/:app/containers", api_apps_containers, AUTH},
+	{"POST", "/v1/apps/:app/scale", api_apps_scale, AUTH | JSON},
+	{"POST", "/v1/apps/:app/restart", api_apps_restart, AUTH | JOPT},
+	{"GET", "/v1/apps/:app/events", api_app_events_list, AUTH},
+	{"GET", "/v1/apps/:app/collaborators", api_collab_list, AUTH},
+	{"POST", "/v1/apps/:app/collaborators", api_collab_invite, AUTH | JSON},
+	{"PATCH", "/v1/apps/:app/collaborators/:id", api_collab_update, AUTH | JSON},
+	{"DELETE", "/v1/apps/:app/collaborators/:id", api_collab_delete, AUTH},
+
 	{"GET", "/v1/events", api_events_list, AUTH},
 	{"GET", "/v1/event_types", api_event_types, PUB},
 };

@@ -11,16 +11,16 @@
 
 #define CLI_CONFIG_MAX_FILE (64 * 1024) /* bytes of auth.json we accept to read */
 #define CLI_CONFIG_PATH_MAX 4096
-#define CLI_CONFIG_ERR_LEN 512
-#define CLI_CONFIG_DIR "paasport"
-#define CLI_CONFIG_FILE "auth.json"
+#define CLI_CONFIG_ERR_LEN  512
+#define CLI_CONFIG_DIR      "paasport"
+#define CLI_CONFIG_FILE     "auth.json"
 
 struct cli_auth {
-	char *api_url;
-	char *token;    /* "tk-us-..." */
-	char *token_id; /* "tk-..." when this CLI created the token, else NULL */
-	char *user_id, *username, *email;
-	int loose_mode; /* set by load: the file is readable by group or others */
+        char *api_url;
+        char *token;    /* "tk-us-..." */
+        char *token_id; /* "tk-..." when this CLI created the token, else NULL */
+        char *user_id, *username, *email;
+        int loose_mode; /* set by load: the file is readable by group or others */
 };
 
 /* Frees the strings (the token is wiped first) and zeroes a. Accepts NULL. */

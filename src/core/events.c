@@ -29,5 +29,14 @@ const struct event_type_info events_types[] = {
 	{"login_lock", "Account locked", "Too many failed logins locked the account"},
 	{"password_reset_query", "Password reset asked", "A password reset link was mailed"},
 	{"password_reset_success", "Password reset", "The password was reset by mailed link"},
+	{"new_app", "New app", "An app was created"},
+	{"delete_app", "App deleted", "An app was deleted"},
+	{"scale", "Scale", "The containers of an app were scaled"},
+	{"restart", "Restart", "Containers of an app were restarted"},
+	{"new_collaborator", "Collaborator invited", "A collaborator was invited to an app"},
+	{"accept_collaborator", "Collaborator joined", "An invitation to an app was accepted"},
+	{"delete_collaborator", "Collaborator removed", "A collaborator left or was removed"},
+	{"change_collaborator_role", "Collaborator role changed",
+	 "A collaborator became limited or unlimited"},
 };
 const size_t events_types_count = sizeof events_types / sizeof events_types[0];

@@ -69,7 +69,7 @@ const char *const migrations[] = {
 	"  app_id TEXT,"
 	"  app_name TEXT,"
 	"  type_data TEXT NOT NULL DEFAULT '{}');"
-	"CREATE INDEX events_user ON events(user_id, id);"
+	"CREATE INDEX events_user ON events(user_id, id, created_at);"
 	"CREATE TABLE mail_outbox ("
 	"  id INTEGER PRIMARY KEY,"
 	"  created_at INTEGER NOT NULL,"
@@ -81,6 +81,51 @@ const char *const migrations[] = {
 	"  sent_at INTEGER,"
 	"  last_error TEXT);"
 	"CREATE INDEX mail_outbox_pending ON mail_outbox(sent_at, next_attempt_at);",
+
+	/* 2: apps, formation and its history, collaborators, app timelines */
+	"CREATE TABLE apps ("
+	"  id TEXT PRIMARY KEY,"
+	"  name TEXT UNIQUE,"               /* NULL once deleted: the name is free again */
+	"  deleted_name TEXT,"
+	"  owner_id TEXT NOT NULL REFERENCES users(id),"
+	"  status TEXT NOT NULL DEFAULT 'new',"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  deleted_at INTEGER);"
+	"CREATE INDEX apps_owner ON apps(owner_id, deleted_at);"
+	"CREATE TABLE formation ("
+	"  app_id TEXT NOT NULL REFERENCES apps(id),"
+	"  type TEXT NOT NULL,"
+	"  amount INTEGER NOT NULL,"
+	"  size TEXT NOT NULL,"
+	"  PRIMARY KEY (app_id, type));"
+	/* every change, to the second (UTC ms truncated): billing counts minutes from it */
+	"CREATE TABLE formation_history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  app_id TEXT NOT NULL REFERENCES apps(id),"
+	"  owner_id TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  amount INTEGER NOT NULL,"
+	"  size TEXT NOT NULL,"
+	"  changed_at INTEGER NOT NULL);"
+	"CREATE INDEX formation_history_app ON formation_history(app_id, changed_at);"
+	"CREATE INDEX formation_history_owner ON formation_history(owner_id, changed_at);"
+	"CREATE TABLE collaborators ("
+	"  id TEXT PRIMARY KEY,"
+	"  app_id TEXT NOT NULL REFERENCES apps(id),"
+	"  email TEXT NOT NULL,"            /* invited address ('' once the account is deleted) */
+	"  user_id TEXT REFERENCES users(id)," /* NULL while pending */
+	"  status TEXT NOT NULL,"           /* pending | accepted | user account deleted */
+	"  is_limited INTEGER NOT NULL DEFAULT 0,"
+	"  invitation_hash TEXT UNIQUE,"
+	"  inviter_id TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  accepted_at INTEGER);"
+	"CREATE UNIQUE INDEX collaborators_app_user ON collaborators(app_id, user_id);"
+	"CREATE INDEX collaborators_user ON collaborators(user_id);"
+	"CREATE INDEX collaborators_app ON collaborators(app_id, created_at);"
+	"CREATE INDEX events_app ON events(app_id, id, created_at);",
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

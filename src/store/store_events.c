@@ -23,27 +23,57 @@ int store_event_add(struct store_conn *c, const char *type, const char *user_id,
 	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
 }
 
-int store_event_list_user(struct store_conn *c, const char *user_id, int64_t offset, int limit,
-			  int64_t *total, void (*cb)(const struct event_rec *, void *), void *arg)
+#define EVENT_SELECT                                                                           \
+	"SELECT e.id, e.created_at, e.type, e.user_id, u.username, u.email, e.app_id, "        \
+	"e.app_name, e.type_data FROM events e LEFT JOIN users u ON u.id = e.user_id "
+
+static int max_event_id(struct store_conn *c, int64_t *out)
 {
-	sqlite3_stmt *st = store_stmt(c, "SELECT COUNT(*) FROM events WHERE user_id = ?");
+	sqlite3_stmt *st = store_stmt(c, "SELECT COALESCE(MAX(id), 0) FROM events");
 	if (!st)
 		return PP_EDB;
-	store_bind_text(st, 1, user_id);
 	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	store_done(st);
+	return rc == SQLITE_ROW ? 0 : store_rc(c, rc);
+}
+
+int store_event_list(struct store_conn *c, struct event_query *q, int64_t *total,
+		     void (*cb)(const struct event_rec *, void *), void *arg)
+{
+	int rc;
+	if (q->anchor <= 0 && (rc = max_event_id(c, &q->anchor)) != 0)
+		return rc;
+	const char *key = q->user_id ? q->user_id : q->app_id;
+	/* two statement texts per filter column keep each query on its index */
+	sqlite3_stmt *st =
+		q->user_id ? store_stmt(c, "SELECT COUNT(*) FROM events WHERE user_id = ? AND id <= "
+					   "? AND created_at >= ?")
+			   : store_stmt(c, "SELECT COUNT(*) FROM events WHERE app_id = ? AND id <= "
+					   "? AND created_at >= ?");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, key);
+	sqlite3_bind_int64(st, 2, q->anchor);
+	sqlite3_bind_int64(st, 3, q->since_ms);
+	rc = sqlite3_step(st);
 	*total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	store_done(st);
 	if (rc != SQLITE_ROW)
 		return store_rc(c, rc);
-	st = store_stmt(c, "SELECT e.id, e.created_at, e.type, e.user_id, u.username, u.email, "
-			   "e.app_id, e.app_name, e.type_data FROM events e "
-			   "LEFT JOIN users u ON u.id = e.user_id "
-			   "WHERE e.user_id = ? ORDER BY e.id DESC LIMIT ? OFFSET ?");
+	st = q->user_id ? store_stmt(c, EVENT_SELECT "WHERE e.user_id = ? AND e.id <= ? AND "
+						     "e.created_at >= ? ORDER BY e.id DESC LIMIT ? "
+						     "OFFSET ?")
+			: store_stmt(c, EVENT_SELECT "WHERE e.app_id = ? AND e.id <= ? AND "
+						     "e.created_at >= ? ORDER BY e.id DESC LIMIT ? "
+						     "OFFSET ?");
 	if (!st)
 		return PP_EDB;
-	store_bind_text(st, 1, user_id);
-	sqlite3_bind_int(st, 2, limit);
-	sqlite3_bind_int64(st, 3, offset);
+	store_bind_text(st, 1, key);
+	sqlite3_bind_int64(st, 2, q->anchor);
+	sqlite3_bind_int64(st, 3, q->since_ms);
+	sqlite3_bind_int(st, 4, q->limit);
+	sqlite3_bind_int64(st, 5, q->offset);
 	struct event_rec e;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&e, 0, sizeof e);

@@ -23,9 +23,23 @@ struct event_rec {
 int store_event_add(struct store_conn *c, const char *type, const char *user_id,
 		    const char *app_id, const char *app_name, const char *type_data, int64_t now);
 
-/* The user's timeline, newest first: *total is the count, then one page. */
-int store_event_list_user(struct store_conn *c, const char *user_id, int64_t offset, int limit,
-			  int64_t *total, void (*cb)(const struct event_rec *, void *), void *arg);
+/*
+ * One page of a timeline, newest first, read through the (user_id, id) or
+ * (app_id, id) index. Exactly one of user_id / app_id is set. Only events with
+ * id <= anchor are seen (anchor 0 = the newest id now, returned in *anchor),
+ * so pages fetched with the same anchor never repeat or skip an event while
+ * new ones are inserted. since_ms > 0 keeps events created at or after it.
+ */
+struct event_query {
+	const char *user_id;
+	const char *app_id;
+	int64_t anchor;
+	int64_t since_ms;
+	int64_t offset;
+	int limit;
+};
+int store_event_list(struct store_conn *c, struct event_query *q, int64_t *total,
+		     void (*cb)(const struct event_rec *, void *), void *arg);
 
 struct mail_rec {
 	int64_t id;

@@ -42,6 +42,7 @@ class Server:
             "PAASPORT_LISTEN": f"127.0.0.1:{self.port}",
             "PAASPORT_DATABASE": self.db,
             "PAASPORT_WEB_DIR": WEB,
+            "PAASPORT_REPO_ROOT": os.path.join(self.dir, "repos"),
             # generous throttles for the functional tests; the throttle tests
             # start their own server with the defaults
             "PAASPORT_LOGIN_RATE_PER_IP": "100000",

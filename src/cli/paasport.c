@@ -1,0 +1,256 @@
+/*
+ * paasport.c - main of `paasport`, the command-line client of the paasport
+ * API: the declarative command table, the command-line parser (global and
+ * per-command options, anywhere after the program name) and the help.
+ * A new command is a run function (cli_<module>_<name>) plus one row below.
+ */
+#include "cli/cli.h"
+#include "cli/cli_account.h"
+#include "util/err.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int run_help(struct cli_ctx *c);
+
+static const struct cli_opt login_opts[] = {
+    {"api-token", "TOKEN", "Log in with an existing API token instead of a password"},
+    {NULL, NULL, NULL},
+};
+
+static const struct cli_opt timeline_opts[] = {
+    {"page", "N", "Page to show (default 1)"},
+    {"per-page", "N", "Events per page, 1 to 100 (default: the server's)"},
+    {NULL, NULL, NULL},
+};
+
+static const struct cli_cmd commands[] = {
+    {"login", "", "Log in and store an API token",
+     "Asks for your username (or email) and password, creates an API token named\n"
+     "\"paasport CLI - <hostname>\" and stores it in $XDG_CONFIG_HOME/paasport/auth.json\n"
+     "(default ~/.config/paasport/auth.json, mode 0600). The password is never stored.\n"
+     "When stdin is not a terminal, the username and password are read as two lines.",
+     cli_account_login, 0, 0, 0, login_opts},
+    {"logout", "", "Delete the stored credentials and revoke the CLI's API token", NULL,
+     cli_account_logout, 0, 0, 0, NULL},
+    {"self", "", "Show your account", NULL, cli_account_self, 0, 0, CLI_F_JSON, NULL},
+    {"tokens", "", "List your API tokens", NULL, cli_account_tokens, 0, 0, CLI_F_JSON, NULL},
+    {"tokens-add", "NAME", "Create an API token and show its secret (once)", NULL,
+     cli_account_tokens_add, 1, 1, CLI_F_JSON, NULL},
+    {"tokens-renew", "ID", "Give an API token a new secret; the old one stops working", NULL,
+     cli_account_tokens_renew, 1, 1, CLI_F_JSON, NULL},
+    {"tokens-remove", "ID", "Revoke an API token", NULL, cli_account_tokens_remove, 1, 1, 0, NULL},
+    {"user-timeline", "", "List the events of your account, newest first", NULL,
+     cli_account_user_timeline, 0, 0, CLI_F_JSON, timeline_opts},
+    {"help", "[COMMAND]", "Show the help of paasport or of one command", NULL, run_help, 0, 1, 0,
+     NULL},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static const struct cli_cmd *find_command(const char *name)
+{
+        for (size_t i = 0; i < NCOMMANDS; i++)
+                if (strcmp(commands[i].name, name) == 0)
+                        return &commands[i];
+        return NULL;
+}
+
+static void usage_all(FILE *f)
+{
+        fprintf(f, "Usage: paasport [--api-url URL] COMMAND [ARGS...] [--json]\n\n"
+                   "The command-line client of paasport.\n\nCommands:\n");
+        for (size_t i = 0; i < NCOMMANDS; i++) {
+                char head[64];
+                snprintf(head, sizeof head, "%s %s", commands[i].name, commands[i].args);
+                fprintf(f, "  %-22s %s\n", head, commands[i].summary);
+        }
+        fprintf(f,
+                "\nGlobal options:\n"
+                "  --api-url URL          API endpoint (default $PAASPORT_API_URL, the URL of\n"
+                "                         the stored login, or " CLI_DEFAULT_API_URL ")\n"
+                "  --json                 Print the API's raw JSON (self, tokens, tokens-add,\n"
+                "                         tokens-renew, user-timeline)\n"
+                "  -h, --help             Show this help; `paasport help COMMAND` for one command\n"
+                "  --version              Show the version\n"
+                "\nEnvironment:\n"
+                "  PAASPORT_API_URL       API endpoint\n"
+                "  PAASPORT_API_TOKEN     An API token to use instead of the stored credentials\n"
+                "  XDG_CONFIG_HOME        Where the credentials are stored: "
+                "$XDG_CONFIG_HOME/paasport/auth.json\n"
+                "                         (default ~/.config/paasport/auth.json)\n"
+                "\nExit status: 0 success; 1 error (refused by the API, network, not logged in);\n"
+                "2 usage error (unknown command or option, bad arguments).\n");
+}
+
+static void usage_command(FILE *f, const struct cli_cmd *cmd)
+{
+        fprintf(f, "Usage: paasport %s%s%s%s%s\n\n%s.\n", cmd->name, cmd->args[0] ? " " : "",
+                cmd->args, cmd->opts ? " [OPTIONS]" : "",
+                cmd->flags & CLI_F_JSON ? " [--json]" : "", cmd->summary);
+        if (cmd->help)
+                fprintf(f, "\n%s\n", cmd->help);
+        if (cmd->opts || (cmd->flags & CLI_F_JSON))
+                fprintf(f, "\nOptions:\n");
+        for (int i = 0; cmd->opts && cmd->opts[i].name; i++) {
+                char head[64];
+                snprintf(head, sizeof head, "--%s%s%s", cmd->opts[i].name,
+                         cmd->opts[i].arg ? " " : "", cmd->opts[i].arg ? cmd->opts[i].arg : "");
+                fprintf(f, "  %-22s %s\n", head, cmd->opts[i].help);
+        }
+        if (cmd->flags & CLI_F_JSON)
+                fprintf(f, "  %-22s %s\n", "--json", "Print the API's raw JSON answer");
+        fprintf(f, "\nSee `paasport --help` for the global options.\n");
+}
+
+static int run_help(struct cli_ctx *c)
+{
+        if (c->argc == 0) {
+                usage_all(stdout);
+                return CLI_EXIT_OK;
+        }
+        const struct cli_cmd *cmd = find_command(c->argv[0]);
+        if (!cmd) {
+                cli_error("unknown command '%s': see `paasport help`", c->argv[0]);
+                return CLI_EXIT_USAGE;
+        }
+        usage_command(stdout, cmd);
+        return CLI_EXIT_OK;
+}
+
+/* What the command line asks for besides running the command. */
+enum { WANT_RUN, WANT_HELP, WANT_VERSION };
+
+/*
+ * --name, --name=value or --name value. Global options are valid anywhere;
+ * the command's own options after its name. Returns 0 or CLI_EXIT_USAGE.
+ */
+static int parse_option(struct cli_ctx *c, int argc, char **argv, int *i, int *want)
+{
+        const char *arg = argv[*i] + 2, *eq = strchr(arg, '=');
+        size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+        const char *value = eq ? eq + 1 : NULL;
+        const struct cli_opt *opt = NULL;
+        int idx = -1, takes_arg, is_api_url = 0;
+
+#define IS(s) (len == strlen(s) && strncmp(arg, s, len) == 0)
+        if (IS("help") || IS("version") || IS("json")) {
+                takes_arg = 0;
+        } else if (IS("api-url")) {
+                takes_arg = is_api_url = 1;
+        } else {
+                for (int k = 0; c->cmd && c->cmd->opts && c->cmd->opts[k].name; k++)
+                        if (IS(c->cmd->opts[k].name)) {
+                                opt = &c->cmd->opts[k];
+                                idx = k;
+                        }
+                if (!opt) {
+                        if (c->cmd)
+                                cli_error("unknown option --%.*s for `paasport %s`: see `paasport "
+                                          "help %s`",
+                                          (int)len, arg, c->cmd->name, c->cmd->name);
+                        else
+                                cli_error("unknown option --%.*s: see `paasport help`", (int)len,
+                                          arg);
+                        return CLI_EXIT_USAGE;
+                }
+                takes_arg = opt->arg != NULL;
+        }
+        if (!takes_arg && value) {
+                cli_error("option --%.*s takes no value", (int)len, arg);
+                return CLI_EXIT_USAGE;
+        }
+        if (takes_arg && !value) {
+                if (*i + 1 >= argc) {
+                        cli_error("option --%.*s needs a value", (int)len, arg);
+                        return CLI_EXIT_USAGE;
+                }
+                value = argv[++*i];
+        }
+        if (IS("help"))
+                *want = WANT_HELP;
+        else if (IS("version"))
+                *want = *want == WANT_HELP ? WANT_HELP : WANT_VERSION;
+        else if (IS("json"))
+                c->json = 1;
+        else if (is_api_url)
+                c->api_url_opt = value;
+        else
+                c->optval[idx] = takes_arg ? value : "";
+#undef IS
+        return 0;
+}
+
+static int parse_args(struct cli_ctx *c, int argc, char **argv, int *want)
+{
+        int only_args = 0, rc;
+        for (int i = 1; i < argc; i++) {
+                const char *a = argv[i];
+                if (!only_args && strcmp(a, "--") == 0) {
+                        only_args = 1;
+                } else if (!only_args && strncmp(a, "--", 2) == 0) {
+                        if ((rc = parse_option(c, argc, argv, &i, want)) != 0)
+                                return rc;
+                } else if (!only_args && strcmp(a, "-h") == 0) {
+                        *want = WANT_HELP;
+                } else if (!only_args && a[0] == '-' && a[1]) {
+                        cli_error("unknown option %s: see `paasport help`", a);
+                        return CLI_EXIT_USAGE;
+                } else if (!c->cmd) {
+                        if (!(c->cmd = find_command(a))) {
+                                cli_error("unknown command '%s': see `paasport help`", a);
+                                return CLI_EXIT_USAGE;
+                        }
+                } else if (c->argc < CLI_MAX_ARGS) {
+                        c->argv[c->argc++] = a;
+                } else {
+                        cli_error("too many arguments for `paasport %s`", c->cmd->name);
+                        return CLI_EXIT_USAGE;
+                }
+        }
+        if (*want != WANT_RUN || !c->cmd)
+                return 0;
+        if (c->argc < c->cmd->min_args || c->argc > c->cmd->max_args) {
+                cli_error("usage: paasport %s%s%s (see `paasport help %s`)", c->cmd->name,
+                          c->cmd->args[0] ? " " : "", c->cmd->args, c->cmd->name);
+                return CLI_EXIT_USAGE;
+        }
+        if (c->json && !(c->cmd->flags & CLI_F_JSON)) {
+                cli_error("`paasport %s` has no --json output", c->cmd->name);
+                return CLI_EXIT_USAGE;
+        }
+        return 0;
+}
+
+int main(int argc, char **argv)
+{
+        struct cli_ctx c;
+        int want = WANT_RUN, status;
+
+        memset(&c, 0, sizeof c);
+        if ((status = parse_args(&c, argc, argv, &want)) != 0)
+                return status;
+        if (want == WANT_VERSION) {
+                printf("paasport %s\n", CLI_VERSION);
+                return CLI_EXIT_OK;
+        }
+        if (want == WANT_HELP || !c.cmd) {
+                if (c.cmd && c.cmd->run != run_help)
+                        usage_command(stdout, c.cmd);
+                else
+                        usage_all(want == WANT_HELP || c.cmd ? stdout : stderr);
+                return want == WANT_HELP || c.cmd ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+        }
+        if (cli_http_global_init() != 0) {
+                cli_error("cannot initialise libcurl");
+                return CLI_EXIT_ERROR;
+        }
+        cli_ctx_load(&c);
+        status = c.cmd->run(&c);
+        cli_ctx_free(&c);
+        cli_http_global_cleanup();
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+                fprintf(stderr, " !     cannot write the output\n");
+                return CLI_EXIT_ERROR;
+        }
+        return status;
+}

@@ -1,0 +1,249 @@
+/* apps.c - app names, container sizes, scale validation, git repositories. */
+#include "core/apps.h"
+#include "util/err.h"
+#include "util/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+const struct container_size apps_sizes[] = {
+	{"S", "Small", 0, 256LL << 20, 1},    {"M", "Medium", 1, 512LL << 20, 2},
+	{"L", "Large", 2, 1024LL << 20, 4},   {"XL", "X-Large", 3, 2048LL << 20, 8},
+	{"2XL", "2X-Large", 4, 4096LL << 20, 16}, {"3XL", "3X-Large", 5, 8192LL << 20, 32},
+};
+const size_t apps_sizes_count = sizeof apps_sizes / sizeof apps_sizes[0];
+
+const struct container_size *apps_size(const char *name)
+{
+	for (size_t i = 0; i < apps_sizes_count; i++)
+		if (strcmp(apps_sizes[i].name, name) == 0)
+			return &apps_sizes[i];
+	return NULL;
+}
+
+const char *apps_valid_name(const char *name)
+{
+	size_t n = strlen(name);
+	if (n < APP_NAME_MIN || n > APP_NAME_MAX)
+		return "must be 6 to 48 characters long";
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+			return "should contain only lowercase letters, digits and hyphens";
+	}
+	if (name[0] == '-' || name[n - 1] == '-')
+		return "must not start or end with a hyphen";
+	if (strstr(name, "--"))
+		return "must not contain two hyphens in a row";
+	/* names that are also API paths under /v1/apps/ */
+	static const char *const reserved[] = {"collaboration", "collaborators"};
+	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+		if (strcmp(name, reserved[i]) == 0)
+			return "is reserved";
+	return NULL;
+}
+
+const char *apps_valid_type(const char *t)
+{
+	size_t n = strlen(t);
+	if (n < 1 || n > PROC_TYPE_MAX)
+		return "container type names are 1 to 32 characters";
+	for (size_t i = 0; i < n; i++) {
+		char c = t[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '-' || c == '_'))))
+			return "container type names use lowercase letters, digits, '-' and '_'";
+	}
+	return NULL;
+}
+
+static void add_err(json_t *errors, const char *field, const char *msg)
+{
+	json_t *a = json_object_get(errors, field);
+	if (!a) {
+		a = json_array();
+		json_object_set_new(errors, field, a);
+	}
+	json_array_append_new(a, json_string(msg));
+}
+
+int apps_apply_scale(json_t *body, const struct formation_rec *cur, int ncur,
+		     struct formation_rec *out, int *nout, int *changed, int *scales_up,
+		     json_t *errors, int *bad_request)
+{
+	json_t *arr = json_object_get(body, "containers");
+	*bad_request = 0;
+	*changed = 0;
+	*scales_up = 0;
+	if (!json_is_array(arr)) {
+		*bad_request = 1;
+		return PP_EINVAL;
+	}
+	memcpy(out, cur, sizeof *out * (size_t)ncur);
+	*nout = ncur;
+	if (json_array_size(arr) == 0) {
+		add_err(errors, "containers", "can't be empty");
+		return PP_EINVAL;
+	}
+	size_t i;
+	json_t *item;
+	json_array_foreach(arr, i, item)
+	{
+		json_t *jn = json_object_get(item, "name"), *ja = json_object_get(item, "amount"),
+		       *js = json_object_get(item, "size");
+		if (!json_is_object(item) || !json_is_string(jn) || !json_is_integer(ja) ||
+		    (js && !json_is_null(js) && !json_is_string(js))) {
+			*bad_request = 1;
+			return PP_EINVAL;
+		}
+		const char *name = json_string_value(jn), *m;
+		json_int_t amount = json_integer_value(ja);
+		const char *size = json_is_string(js) ? json_string_value(js) : NULL;
+		char field[64];
+		snprintf(field, sizeof field, "containers.%.32s", name);
+		if ((m = apps_valid_type(name))) {
+			add_err(errors, "containers", m);
+			continue;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(json_string_value(json_object_get(json_array_get(arr, k), "name")),
+				   name) == 0) {
+				add_err(errors, field, "is given twice");
+				break;
+			}
+		if (amount < 0 || amount > CONTAINERS_PER_TYPE_MAX) {
+			add_err(errors, field, "amount must be from 0 to 10");
+			continue;
+		}
+		if (size && !apps_size(size)) {
+			add_err(errors, field, "size must be one of S, M, L, XL, 2XL, 3XL");
+			continue;
+		}
+		int k;
+		for (k = 0; k < *nout; k++)
+			if (strcmp(out[k].type, name) == 0)
+				break;
+		if (k == *nout) {
+			if (*nout >= FORMATION_TYPES_MAX) {
+				add_err(errors, field, "too many container types (16)");
+				continue;
+			}
+			memset(&out[k], 0, sizeof out[k]);
+			snprintf(out[k].type, sizeof out[k].type, "%s", name);
+			snprintf(out[k].size, sizeof out[k].size, "%s", APPS_DEFAULT_SIZE);
+			(*nout)++;
+		}
+		const struct container_size *before = apps_size(out[k].size);
+		int before_amount = out[k].amount;
+		if (size)
+			snprintf(out[k].size, sizeof out[k].size, "%s", size);
+		out[k].amount = (int)amount;
+		const struct container_size *after = apps_size(out[k].size);
+		if ((int64_t)out[k].amount * after->hourly_cents >
+		    (int64_t)before_amount * (before ? before->hourly_cents : 0))
+			*scales_up = 1;
+	}
+	if (json_object_size(errors))
+		return PP_EINVAL;
+	for (int k = 0; k < *nout; k++) {
+		int found = 0;
+		for (int c = 0; c < ncur; c++)
+			if (strcmp(cur[c].type, out[k].type) == 0) {
+				found = 1;
+				if (cur[c].amount != out[k].amount ||
+				    strcmp(cur[c].size, out[k].size) != 0)
+					(*changed)++;
+			}
+		if (!found)
+			(*changed)++;
+	}
+	return 0;
+}
+
+int apps_repo_path(const char *root, const char *app_id, char *out, size_t cap)
+{
+	/* ids are made by rand_id(): letters, digits and '-' only */
+	for (const char *p = app_id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			return PP_EINVAL;
+	int n = snprintf(out, cap, "%s/%s.git", root, app_id);
+	return (n < 0 || (size_t)n >= cap) ? PP_ETOOBIG : 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[1024];
+	snprintf(tmp, sizeof tmp, "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+				return PP_EIO;
+			*p = '/';
+		}
+	}
+	if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+		return PP_EIO;
+	return 0;
+}
+
+int apps_repo_create(const char *root, const char *app_id)
+{
+	char path[1024];
+	int rc = apps_repo_path(root, app_id, path, sizeof path);
+	if (rc)
+		return rc;
+	if ((rc = mkdir_p(root)) != 0) {
+		log_error("cannot create the repository root %s", root);
+		return rc;
+	}
+	char *const argv[] = {"git", "init", "--quiet", "--bare", path, NULL};
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	pid_t pid;
+	int err = posix_spawnp(&pid, "git", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (err != 0) {
+		log_error("cannot run git: %s", strerror(err));
+		return PP_EIO;
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return PP_EIO;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		log_error("git init --bare %s failed", path);
+		return PP_EIO;
+	}
+	return 0;
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+int apps_repo_remove(const char *root, const char *app_id)
+{
+	char path[1024];
+	int rc = apps_repo_path(root, app_id, path, sizeof path);
+	if (rc)
+		return rc;
+	struct stat sb;
+	if (lstat(path, &sb) != 0)
+		return 0; /* already gone */
+	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : PP_EIO;
+}

@@ -1,0 +1,87 @@
+"""Account deletion: refused while apps are owned, confirmed by mailed link."""
+import requests
+
+from conftest import PASSWORD, Client, signup, unique, user_client
+from test_apps import create_app, join
+
+
+def deletion_token(server, email):
+    body = server.wait_mail(email, "deletion")["body"]
+    path = body.split("/#/delete-account/")[1].split()[0]
+    did, tok = path.split("/")
+    return did, tok
+
+
+def confirm(server, did, tok, **extra):
+    return requests.post(f"{server.url}/v1/users/delete/{did}/confirm",
+                         json={"deletion": dict(token=tok, **extra)})
+
+
+def test_refused_with_apps_then_accepted_then_username_reusable(server):
+    u = user_client(server)
+    other = user_client(server)
+    app = create_app(u)
+    mine = create_app(other)
+    join(server, other, mine, u)  # u collaborates on other's app
+    u.post(f"/v1/apps/{mine['name']}/scale", {"containers": [{"name": "web", "amount": 2}]})
+    r = u.post("/v1/users/delete")
+    assert r.status_code == 409 and r.json()["apps"] == [app["name"]]
+    assert u.delete(f"/v1/apps/{app['name']}?current_name={app['name']}").status_code == 204
+    r = u.post("/v1/users/delete")
+    assert r.status_code == 202
+    did, tok = deletion_token(server, u.user["email"])
+    assert r.json()["deletion"]["id"] == did
+    assert confirm(server, did, "wrong-token").status_code == 422
+    assert confirm(server, "del-wrong", tok).status_code == 422
+    r = confirm(server, did, tok, reason="moving on", details="thanks")
+    assert r.status_code == 204
+    # sessions and tokens are gone
+    assert u.get("/v1/users/self").status_code == 401
+    assert server.sql("SELECT COUNT(*) FROM tokens WHERE user_id = ?", u.user["id"]) == [(0,)]
+    # personal data erased, the row kept for history
+    row = server.sql("SELECT username, email, password_hash, fullname, deleted_at FROM users WHERE id = ?", u.user["id"])[0]
+    assert row[:4] == (None, None, None, "") and row[4] > 0
+    assert not server.sql("SELECT 1 FROM mail_outbox WHERE to_addr = ?", u.user["email"])
+    # collaborations show the deleted account; its events stay, without personal data
+    ks = other.get(f"/v1/apps/{mine['name']}/collaborators").json()["collaborators"]
+    gone = [k for k in ks if k["user_id"] == u.user["id"]][0]
+    assert gone["status"] == "user account deleted" and gone["username"] == "user account deleted"
+    assert gone["email"] == ""
+    evs = other.get(f"/v1/apps/{mine['name']}/events").json()["events"]
+    scale = [e for e in evs if e["type"] == "scale"][0]
+    assert scale["user"] == {"id": u.user["id"], "username": None, "email": None}
+    assert u.user["email"] not in str(evs)
+    # the link is single use; username and email are free again
+    assert confirm(server, did, tok).status_code == 422
+    again = signup(server, u.user["username"], u.user["email"])
+    assert again["id"] != u.user["id"]
+
+
+def test_link_fails_if_an_app_was_created_meanwhile(server):
+    u = user_client(server)
+    assert u.post("/v1/users/delete").status_code == 202
+    did, tok = deletion_token(server, u.user["email"])
+    app = create_app(u)
+    r = confirm(server, did, tok)
+    assert r.status_code == 409 and r.json()["apps"] == [app["name"]]
+    assert u.get("/v1/users/self").status_code == 200
+    u.delete(f"/v1/apps/{app['name']}?current_name={app['name']}")
+    assert confirm(server, did, tok).status_code == 204
+
+
+def test_link_expires_after_24_hours(server):
+    u = user_client(server)
+    u.post("/v1/users/delete")
+    did, tok = deletion_token(server, u.user["email"])
+    (exp, created) = server.sql("SELECT expires_at, created_at FROM one_time_links WHERE user_id = ? AND kind = 'delete_account'", u.user["id"])[0]
+    assert exp - created == 24 * 3600 * 1000
+    server.sql("UPDATE one_time_links SET expires_at = 1 WHERE user_id = ?", u.user["id"])
+    assert confirm(server, did, tok).status_code == 422
+    assert u.get("/v1/users/self").status_code == 200
+
+
+def test_bad_confirm_bodies(server):
+    for body in ({}, {"deletion": {}}, {"deletion": {"token": 3}}, {"deletion": {"token": "x", "reason": 5}}):
+        r = requests.post(f"{server.url}/v1/users/delete/del-x/confirm", json=body)
+        assert r.status_code == 400, body
+    assert requests.post(f"{server.url}/v1/users/delete").status_code == 401
