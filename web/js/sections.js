@@ -1,0 +1,33 @@
+// sections.js - the dashboard's sections, as data. One row = one entry of
+// the account menu and one route (#/route/params...). To add a section
+// (SSH keys, Billing, Apps, Delete account...), write its view module and add
+// a row here; the order of the rows is the order of the menu. `render(root,
+// ctx)` may be async; see app.js for ctx.
+
+import { render as profile } from './view-profile.js';
+import { render as tokens } from './view-tokens.js';
+import { render as timeline } from './view-timeline.js';
+import { render as sessions } from './view-sessions.js';
+import { renderLogin, renderSignup, renderForgot, renderReset, renderConfirmEmail } from './view-auth.js';
+
+/** Sections of a logged-in user, shown in the menu. */
+export const SECTIONS = [
+  { route: 'profile', label: 'Profile', title: 'Profile', render: profile },
+  { route: 'tokens', label: 'API tokens', title: 'API tokens', render: tokens },
+  { route: 'timeline', label: 'Timeline', title: 'Timeline', render: timeline },
+  { route: 'sessions', label: 'Sessions', title: 'Sessions', render: sessions },
+];
+
+/**
+ * Pages that don't need a session. `guestOnly`: a logged-in user is sent to
+ * the default section instead (no point in a login form then).
+ */
+export const PUBLIC_PAGES = [
+  { route: 'login', title: 'Log in', render: renderLogin, guestOnly: true },
+  { route: 'signup', title: 'Sign up', render: renderSignup, guestOnly: true },
+  { route: 'forgot-password', title: 'Forgot your password', render: renderForgot },
+  { route: 'reset-password', title: 'New password', render: renderReset },
+  { route: 'confirm-email', title: 'Email confirmation', render: renderConfirmEmail },
+];
+
+export const DEFAULT_SECTION = 'profile';

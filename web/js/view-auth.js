@@ -1,0 +1,188 @@
+// view-auth.js - the pages seen without a session: log in, sign up, forgot
+// password, and the two mailed links (reset password, confirm email).
+
+import { api, ApiError } from './api.js';
+import { h, heading, announce } from './dom.js';
+import { Form } from './forms.js';
+
+const PW_MIN = 12;
+
+function passwordCheck(field) {
+  return (v) => (v[field] && [...v[field]].length < PW_MIN
+    ? { [field]: [`is too short (minimum is ${PW_MIN} characters)`] } : null);
+}
+
+function card(...children) {
+  return h('section', { class: 'card card-narrow' }, ...children);
+}
+
+export function renderLogin(root, ctx) {
+  const form = new Form({
+    submitLabel: 'Log in',
+    busyLabel: 'Logging in…',
+    label: 'Log in',
+    onSubmit: async (v) => {
+      let data;
+      try {
+        data = await api('POST', '/v1/session', { login: v.login.trim(), password: v.password }, { quiet401: true });
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401 && !/OTP/i.test(err.data.error || '')) {
+          err.message = 'Wrong login or password. Check both and try again.';
+        }
+        throw err;
+      }
+      ctx.setSession(data);
+      announce(`Logged in as ${data.user.username}.`, 'success');
+      ctx.navigate(ctx.takeReturnTo() || '#/profile');
+    },
+  });
+  form.add('login', { label: 'Email or username', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' });
+  form.add('password', { label: 'Password', type: 'password', autocomplete: 'current-password', required: true });
+  root.append(card(
+    heading('Log in'),
+    form.el,
+    h('p', { class: 'links' },
+      h('a', { href: '#/forgot-password', text: 'Forgot your password?' })),
+    h('p', { class: 'links' }, 'No account yet? ', h('a', { href: '#/signup', text: 'Sign up' })),
+  ));
+}
+
+export function renderSignup(root, ctx) {
+  const form = new Form({
+    submitLabel: 'Create my account',
+    busyLabel: 'Creating the account…',
+    label: 'Sign up',
+    validate: passwordCheck('password'),
+    onSubmit: async (v) => {
+      const user = { email: v.email.trim(), username: v.username.trim(), password: v.password };
+      await api('POST', '/v1/users', { user });
+      // the account exists: log in with the same credentials
+      try {
+        const data = await api('POST', '/v1/session', { login: user.email, password: user.password }, { quiet401: true });
+        ctx.setSession(data);
+        announce(`Welcome, ${data.user.username}! Your account is ready.`, 'success');
+        ctx.navigate('#/profile');
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        announce('Your account was created. Please log in.', 'success');
+        ctx.navigate('#/login');
+      }
+    },
+  });
+  form.add('email', { label: 'Email', type: 'email', autocomplete: 'email', required: true, autocapitalize: 'none', spellcheck: 'false' });
+  form.add('username', {
+    label: 'Username',
+    autocomplete: 'username',
+    required: true,
+    autocapitalize: 'none',
+    spellcheck: 'false',
+    maxlength: 32,
+    hint: '3 to 32 lowercase letters, digits, “-” or “_”.',
+  });
+  form.add('password', {
+    label: 'Password',
+    type: 'password',
+    autocomplete: 'new-password',
+    required: true,
+    hint: `At least ${PW_MIN} characters.`,
+  });
+  root.append(card(
+    heading('Sign up'),
+    form.el,
+    h('p', { class: 'links' }, 'Already have an account? ', h('a', { href: '#/login', text: 'Log in' })),
+  ));
+}
+
+export function renderForgot(root) {
+  const box = card(heading('Forgot your password?'));
+  const intro = h('p', { text: 'Enter the email address of your account: we will send you a link to choose a new password.' });
+  const form = new Form({
+    submitLabel: 'Send the link',
+    busyLabel: 'Sending…',
+    label: 'Ask for a password reset link',
+    onSubmit: async (v) => {
+      const email = v.email.trim();
+      await api('POST', '/v1/users/password/reset', { email });
+      intro.remove();
+      form.el.replaceWith(h('p', {
+        class: 'notice notice-success',
+        text: `If an account uses ${email}, a link to choose a new password was sent to it. Check your mailbox.`,
+      }));
+      announce('Reset link requested.', 'success');
+    },
+  });
+  form.add('email', { label: 'Email', type: 'email', autocomplete: 'email', required: true, autocapitalize: 'none', spellcheck: 'false' });
+  box.append(intro, form.el, h('p', { class: 'links' }, h('a', { href: '#/login', text: 'Back to log in' })));
+  root.append(box);
+}
+
+export function renderReset(root, ctx) {
+  const token = ctx.params[0] || '';
+  const box = card(heading('Choose a new password'));
+  const again = h('p', { class: 'links', hidden: true },
+    'This link does not work any more: ', h('a', { href: '#/forgot-password', text: 'ask for a new one' }), '.');
+  const form = new Form({
+    submitLabel: 'Change the password',
+    busyLabel: 'Changing…',
+    label: 'Choose a new password',
+    validate: (v) => {
+      const e = passwordCheck('password')(v) || {};
+      if (v.password && v.password_confirmation !== v.password) e.password_confirmation = ["doesn't match the password"];
+      return e;
+    },
+    onSubmit: async (v) => {
+      try {
+        await api('PUT', '/v1/users/password/reset', { token, password: v.password });
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 422 && err.fieldErrors.token) again.hidden = false;
+        throw err;
+      }
+      ctx.clearSession(); // a reset signs every session out
+      announce('Your password was changed. Log in with the new one.', 'success');
+      ctx.navigate('#/login');
+    },
+  });
+  form.add('password', { label: 'New password', type: 'password', autocomplete: 'new-password', required: true, hint: `At least ${PW_MIN} characters.` });
+  form.add('password_confirmation', { label: 'New password again', type: 'password', autocomplete: 'new-password', required: true });
+  if (!token) {
+    box.append(h('p', { class: 'notice notice-error', text: 'This link is incomplete.' }), again);
+    again.hidden = false;
+  } else {
+    box.append(form.el, again);
+  }
+  root.append(box);
+}
+
+export async function renderConfirmEmail(root, ctx) {
+  const token = ctx.params[0] || '';
+  const status = h('p', { class: 'notice', text: 'Confirming your new email address…' });
+  const next = h('p', { class: 'links' }, ctx.loggedIn()
+    ? h('a', { href: '#/profile', text: 'Go to your profile' })
+    : h('a', { href: '#/login', text: 'Log in' }));
+  root.append(card(heading('Email confirmation'), status, next));
+  if (!token) {
+    status.className = 'notice notice-error';
+    status.textContent = 'This link is incomplete.';
+    return;
+  }
+  try {
+    const data = await api('POST', '/v1/users/email/confirm', { token });
+    status.className = 'notice notice-success';
+    status.textContent = data && data.user
+      ? `Your email address is now ${data.user.email}.`
+      : 'Your email address is confirmed.';
+    if (data && data.user && ctx.loggedIn()) ctx.updateUser(data.user);
+    announce('Email address confirmed.', 'success');
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    status.className = 'notice notice-error';
+    const fe = err.fieldErrors;
+    if (fe.token) {
+      status.textContent = `This confirmation link ${fe.token.join(', ')}. Change the email again from your profile to get a new link.`;
+    } else if (fe.email) {
+      status.textContent = `The new address ${fe.email.join(', ')}: it can't become your email.`;
+    } else {
+      status.textContent = err.message;
+    }
+  }
+}
