@@ -97,6 +97,9 @@ test-valgrind: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; \
 		valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite $$t >/dev/null; done
 	@echo "valgrind: unit tests clean"
+	PAASPORT_BIN=$(CURDIR)/$(BIN) PAASPORT_WEB_DIR=$(CURDIR)/web \
+		PAASPORT_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+		$(PY) -m pytest -q -p no:cacheprovider tests/api/test_tokens.py tests/api/test_sessions.py tests/api/test_http.py
 
 # libFuzzer targets (clang); `make fuzz` runs each longer.
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
