@@ -52,7 +52,7 @@ $(BIN)/paasport: $(CLI_OBJ)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libpaasport.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -o $@ $< $(B)/libpaasport.a $(LDLIBS) -lcmocka
 
 run: all
 	@mkdir -p var

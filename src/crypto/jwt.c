@@ -88,8 +88,11 @@ int jwt_verify(const unsigned char key[JWT_KEY_LEN], const char *token, size_t l
 			      B64) != 0)
 		goto out;
 	h = json_loadb((const char *)dec, declen, JSON_REJECT_DUPLICATES, NULL);
-	json_t *alg = json_object_get(h, "alg");
-	if (!json_is_object(h) || !json_is_string(alg) || strcmp(json_string_value(alg), "HS256"))
+	/* exactly {"alg":"HS256"} with an optional "typ":"JWT": no crit, kid, jku... */
+	json_t *alg = json_object_get(h, "alg"), *typ = json_object_get(h, "typ");
+	if (!json_is_object(h) || !json_is_string(alg) || strcmp(json_string_value(alg), "HS256") ||
+	    json_object_size(h) != (typ ? 2u : 1u) ||
+	    (typ && (!json_is_string(typ) || strcmp(json_string_value(typ), "JWT"))))
 		goto out;
 	if (sodium_base642bin(dec, sizeof dec, d1 + 1, (size_t)(d2 - d1 - 1), NULL, &declen, NULL,
 			      B64) != 0)

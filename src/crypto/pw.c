@@ -123,11 +123,14 @@ const char *pw_policy(const char *password, const char *username, const char *em
 	if ((username && *username && strcasecmp(password, username) == 0) ||
 	    (email && *email && strcasecmp(password, email) == 0))
 		return "must differ from your username and email";
-	/* one repeated character is no password */
-	int same = 1;
-	for (const char *q = password + 1; *q; q++)
-		if (*q != password[0])
-			same = 0;
+	/* one repeated character (of any UTF-8 length) is no password */
+	size_t cl = 1;
+	while (password[cl] && ((unsigned char)password[cl] & 0xC0) == 0x80)
+		cl++;
+	size_t len = strlen(password);
+	int same = len % cl == 0;
+	for (size_t i = cl; same && i < len; i += cl)
+		same = memcmp(password + i, password, cl) == 0;
 	if (same)
 		return "is too common, choose another one";
 	return NULL;

@@ -92,8 +92,11 @@ int buf_appendf(struct buf *b, const char *fmt, ...)
 
 char *buf_detach(struct buf *b, size_t *len)
 {
-	if (!b->data && buf_grow(b, 0) != 0)
-		return NULL;
+	if (!b->data) {
+		if (buf_grow(b, 0) != 0)
+			return NULL;
+		b->data[0] = 0;
+	}
 	char *p = b->data;
 	if (len)
 		*len = b->len;
