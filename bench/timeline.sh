@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# bench/timeline.sh - timeline page latency as the events table grows.
+#
+# For each size (default 100k, 1M and 10M events over 10k users and 1k apps) it
+# builds a database with paasportd's own schema, fills it with SQL, starts
+# paasportd on it and measures with wrk (1 thread, 4 connections, 5 s each):
+#   GET /v1/events?per_page=30&page=1..3            (100 users, random)
+#   GET /v1/apps/{app}/events?per_page=30&page=1..3 (100 apps, random)
+# and prints p50/p99. Goals (DESIGN.md §8): p99 < 5 ms at 10M, and the 10M p99
+# within 2x of the 100k p99. Sizes: BENCH_SIZES="100000 1000000 10000000".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+
+SIZES=${BENCH_SIZES:-"100000 1000000 10000000"}
+USERS=10000
+APPS=1000
+BENCH_TOKENS=100
+work=$(mktemp -d /tmp/paasport-bench-timeline.XXXXXX)
+srv_pid=
+cleanup() {
+	[[ -n $srv_pid ]] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+command -v wrk >/dev/null || die "wrk missing: scripts/deps.sh bench"
+command -v sqlite3 >/dev/null || die "sqlite3 missing: scripts/deps.sh bench"
+make -s bin/paasportd >/dev/null
+
+start_server() { # DB
+	local port
+	port=$(free_port)
+	PAASPORT_LISTEN=127.0.0.1:$port PAASPORT_DATABASE=$1 PAASPORT_ACCESS_LOG=0 \
+		PAASPORT_REPO_ROOT=$work/repos PAASPORT_WEB_DIR=web bin/paasportd 2>>"$work/server.log" &
+	srv_pid=$!
+	URL=http://127.0.0.1:$port
+	wait_http "$URL/healthz" || die "paasportd did not start (see $work/server.log)"
+}
+stop_server() {
+	kill "$srv_pid" && wait "$srv_pid" || true
+	srv_pid=
+}
+
+fill() { # DB N
+	local db=$1 n=$2
+	start_server "$db" # applies the migrations
+	stop_server
+	"$PY" - "$BENCH_TOKENS" >"$work/tokens.sql" <<'PY'
+import hashlib, sys
+for i in range(int(sys.argv[1])):
+    h = hashlib.sha256(f"tk-us-bench-{i}".encode()).hexdigest()
+    print(f"INSERT INTO tokens(id,user_id,name,secret_hash,version,created_at,issued_at,last_used_at)"
+          f" VALUES ('tk-bench-{i}','us-bench-{i}','bench','{h}',1,0,0,4102444800000);")
+PY
+	sqlite3 "$db" >/dev/null <<SQL
+PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;
+BEGIN;
+WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < $USERS)
+INSERT INTO users(id, username, email, email_lc, password_hash, created_at, referral_code)
+SELECT 'us-bench-' || i, 'user' || i, 'user' || i || '@example.com', 'user' || i || '@example.com',
+       NULL, 0, 'ref' || i FROM k;
+WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < $APPS)
+INSERT INTO apps(id, name, owner_id, status, created_at, updated_at)
+SELECT 'ap-bench-' || i, 'bench-app-' || i, 'us-bench-' || i, 'new', 0, 0 FROM k;
+.read $work/tokens.sql
+DROP INDEX events_user; DROP INDEX events_app;
+WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < $n)
+INSERT INTO events(id, created_at, type, user_id, app_id, app_name, type_data)
+SELECT i, 1700000000000 + i * 10, CASE WHEN i % 2 = 0 THEN 'restart' ELSE 'login_success' END,
+       'us-bench-' || (i % $USERS),
+       CASE WHEN i % 2 = 0 THEN 'ap-bench-' || (i % $APPS) END,
+       CASE WHEN i % 2 = 0 THEN 'bench-app-' || (i % $APPS) END,
+       CASE WHEN i % 2 = 0 THEN '{"scope":null}' ELSE '{"remote_ip":"127.0.0.1"}' END
+FROM k;
+CREATE INDEX events_user ON events(user_id, id, created_at);
+CREATE INDEX events_app ON events(app_id, id, created_at);
+COMMIT;
+ANALYZE;
+SQL
+}
+
+cat >"$work/timeline.lua" <<'LUA'
+local mode = os.getenv("BENCH_MODE")
+local tokens = tonumber(os.getenv("BENCH_TOKENS"))
+math.randomseed(os.time())
+request = function()
+	local i = math.random(0, tokens - 1)
+	local page = math.random(1, 3)
+	local path
+	if mode == "app" then
+		path = "/v1/apps/bench-app-" .. i .. "/events?per_page=30&page=" .. page
+	else
+		path = "/v1/events?per_page=30&page=" .. page
+	end
+	return wrk.format("GET", path, {["Authorization"] = "Bearer tk-us-bench-" .. i})
+end
+LUA
+
+# measure MODE -> "p50_ms p99_ms non2xx"
+measure() {
+	local out
+	out=$(BENCH_MODE=$1 BENCH_TOKENS=$BENCH_TOKENS wrk -t1 -c4 -d5s --latency \
+		-s "$work/timeline.lua" "$URL" 2>&1)
+	echo "$out" >>"$work/wrk.log"
+	"$PY" - "$out" <<'PY'
+import re, sys
+out = sys.argv[1]
+def ms(label):
+    m = re.search(r"^\s*%s%%\s+([\d.]+)(us|ms|s)\s*$" % label, out, re.M)
+    v, u = float(m.group(1)), m.group(2)
+    return v / 1000 if u == "us" else v * 1000 if u == "s" else v
+bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+print(f"{ms('50'):.3f} {ms('99'):.3f} {bad.group(1) if bad else 0}")
+PY
+}
+
+declare -A P99U P99A
+printf '%-10s %-22s %-22s %s\n' events "/v1/events p50/p99" "app events p50/p99" "fill"
+for n in $SIZES; do
+	db=$work/db-$n
+	t0=$(date +%s)
+	fill "$db" "$n"
+	t1=$(date +%s)
+	start_server "$db"
+	curl -sf -H "Authorization: Bearer tk-us-bench-1" "$URL/v1/events?per_page=30" >/dev/null ||
+		die "the bench token does not work"
+	read -r u50 u99 ubad < <(measure user)
+	read -r a50 a99 abad < <(measure app)
+	stop_server
+	[[ $ubad == 0 && $abad == 0 ]] || die "non-2xx answers during the run (see $work/wrk.log)"
+	P99U[$n]=$u99
+	P99A[$n]=$a99
+	printf '%-10s %-22s %-22s %ss\n' "$n" "$u50 / $u99 ms" "$a50 / $a99 ms" "$((t1 - t0))"
+	rm -f "$db" "$db-wal" "$db-shm"
+done
+
+first=${SIZES%% *}
+last=${SIZES##* }
+echo
+verdict() { awk -v v="$1" -v g="$2" 'BEGIN { print (v < g) ? "OK" : "MISS" }'; }
+for kind in user app; do
+	if [[ $kind == user ]]; then lo=${P99U[$first]} hi=${P99U[$last]}; else lo=${P99A[$first]} hi=${P99A[$last]}; fi
+	ratio=$(awk -v a="$hi" -v b="$lo" 'BEGIN { printf "%.2f", a / b }')
+	echo "$kind timeline p99 at $last events: $hi ms (goal < 5 ms) $(verdict "$hi" 5)"
+	echo "$kind timeline p99 $last / $first: $ratio (goal < 2) $(verdict "$ratio" 2)"
+done
