@@ -1,8 +1,11 @@
 // run.mjs - the dashboard's browser test: starts bin/paasportd on a free
 // loopback port with a fresh database, drives Debian's Chromium through
 // playwright-core along a user's path (sign up, profile, API token, timeline,
-// sessions, log out, wrong password, log in) and fails on any console error
-// or CSP violation. Usage: PAASPORT_BIN=/path/to/bin node tests/browser/run.mjs
+// sessions, log out, wrong password, log in; then an app: create, scale,
+// invite a second account that accepts in its own browser, the app's
+// timeline, delete the app, delete the account through the mailed link) and
+// fails on any console error or CSP violation. Mails are read from the
+// server's stderr (with no SMTP server it logs each one as a JSON line). Usage: PAASPORT_BIN=/path/to/bin node tests/browser/run.mjs
 // Prints one line per step, then "N passed, M failed"; exit status 1 on failure.
 
 import { spawn } from 'node:child_process';
@@ -19,10 +22,11 @@ const BIN_DIR = path.resolve(process.env.PAASPORT_BIN || path.join(REPO, 'bin'))
 const WEB_DIR = path.join(REPO, 'web');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/dashboard-profile.png';
+const APP_SCREENSHOT = '/tmp/dashboard-app.png';
 // PAASPORT_SCREENSHOTS=1: also /tmp/dashboard-<page>.png of the other pages
 const MORE_SHOTS = !!process.env.PAASPORT_SCREENSHOTS;
 const STEP_TIMEOUT_MS = 10000;
-const TOTAL_TIMEOUT_MS = 55000;
+const TOTAL_TIMEOUT_MS = 85000;
 
 const results = [];
 let stopped = false;
@@ -95,6 +99,23 @@ function startServer(port, dbDir) {
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  // the mails paasportd logs, one JSON line each, when no SMTP server is set
+  child.mails = [];
+  let partial = '';
+  child.stderr.on('data', (d) => {
+    partial += d.toString();
+    const lines = partial.split('\n');
+    partial = lines.pop();
+    for (const line of lines) {
+      if (!line.startsWith('{')) continue;
+      try {
+        const j = JSON.parse(line);
+        if (typeof j.msg === 'string' && j.msg.startsWith('mail') && j.to && typeof j.body === 'string') child.mails.push(j);
+      } catch {
+        /* not JSON */
+      }
+    }
+  });
   child.exitInfo = null;
   child.on('exit', (code, signal) => {
     child.exitInfo = { code, signal };
@@ -146,6 +167,24 @@ async function statusText(page) {
   return (await page.locator('#status').textContent()) || '';
 }
 
+/** Waits for a mail to `to` whose body matches `re`; returns the match. */
+async function mailMatch(server, to, re, what) {
+  return until(() => {
+    for (let i = server.mails.length - 1; i >= 0; i--) {
+      const m = server.mails[i];
+      if (m.to !== to) continue;
+      const found = m.body.match(re);
+      if (found) return found;
+    }
+    return null;
+  }, what);
+}
+
+async function openMenuItem(page, name) {
+  await page.locator('.menu-button').click();
+  await page.getByRole('menuitem', { name, exact: true }).click();
+}
+
 async function shot(page, name) {
   if (MORE_SHOTS) await page.screenshot({ path: `/tmp/dashboard-${name}.png`, fullPage: true });
 }
@@ -185,6 +224,43 @@ async function main() {
     password: 'correct horse battery staple',
   };
   let secret = null;
+  // the second account, invited to the app; created through the API
+  const bob = {
+    email: `bob-${rnd}@example.com`,
+    username: `bob-${rnd}`,
+    password: 'another horse battery staple',
+  };
+  const appName = `shop-${rnd}`;
+
+  /** A page in a fresh browser context (its own cookies), watched for errors. */
+  async function newPage() {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base }).catch(() => {});
+    const p = await context.newPage();
+    p.setDefaultTimeout(5000);
+    // CSP violations also as console errors, whatever Chromium logs by itself
+    await p.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+      });
+    });
+    p.on('console', (msg) => {
+      if (msg.type() !== 'error') return;
+      const text = msg.text();
+      const loc = msg.location() || {};
+      // Chromium logs every 4xx answer of fetch(); the scenario expects some
+      // (401 when not logged in, wrong password, revoked token, 422, 409 when
+      // an account that owns apps asks to be deleted...)
+      if (/^Failed to load resource: the server responded with a status of (401|409|422)/.test(text)
+        && loc.url && new URL(loc.url).pathname.startsWith('/v1/')) {
+        expectedNetworkErrors.push(`${text} ${loc.url}`);
+        return;
+      }
+      consoleErrors.push(`${text}${loc.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
+    });
+    p.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
+    return p;
+  }
 
   try {
     await step('start paasportd with a fresh database', async () => {
@@ -200,30 +276,7 @@ async function main() {
         args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       });
-      const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base }).catch(() => {});
-      page = await context.newPage();
-      page.setDefaultTimeout(5000);
-      // CSP violations also as console errors, whatever Chromium logs by itself
-      await page.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (e) => {
-          console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
-        });
-      });
-      page.on('console', (msg) => {
-        if (msg.type() !== 'error') return;
-        const text = msg.text();
-        const loc = msg.location() || {};
-        // Chromium logs every 4xx answer of fetch(); the scenario expects some
-        // (401 when not logged in, wrong password, revoked token, 422...)
-        if (/^Failed to load resource: the server responded with a status of (401|422)/.test(text)
-          && loc.url && new URL(loc.url).pathname.startsWith('/v1/')) {
-          expectedNetworkErrors.push(`${text} ${loc.url}`);
-          return;
-        }
-        consoleErrors.push(`${text}${loc.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
-      });
-      page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
+      page = await newPage();
     });
 
     await step('the dashboard opens on the login page, assets load under the CSP', async () => {
@@ -296,7 +349,7 @@ async function main() {
       await list.waitFor({ state: 'visible' });
       assert((await button.getAttribute('aria-expanded')) === 'true', 'aria-expanded=true');
       const labels = (await page.getByRole('menuitem').allTextContents()).map((s) => s.trim());
-      assert(JSON.stringify(labels) === JSON.stringify(['Profile', 'API tokens', 'Timeline', 'Sessions', 'Log out']), `menu items: ${labels}`);
+      assert(JSON.stringify(labels) === JSON.stringify(['Profile', 'API tokens', 'Apps', 'Timeline', 'Sessions', 'Delete account', 'Log out']), `menu items: ${labels}`);
       const focused = () => page.evaluate(() => document.activeElement && document.activeElement.textContent.trim());
       assert((await focused()) === 'Profile', `first item focused, got ${await focused()}`);
       await page.keyboard.press('ArrowDown');
@@ -411,6 +464,196 @@ async function main() {
       await page.getByRole('button', { name: 'Log in' }).click();
       await expectH1(page, 'Profile');
       await until(async () => (await page.getByLabel('Full name').inputValue()) === 'Alice Liddell', 'full name shown');
+    });
+
+    await step('Apps: the name is checked next to its field, then the app is created', async () => {
+      await openMenuItem(page, 'Apps');
+      await expectH1(page, 'Apps');
+      await until(async () => (await page.locator('main').innerText()).includes('You have no apps yet'), 'an empty app list');
+      const name = page.getByLabel('App name');
+      await name.fill('Bad--Name');
+      await page.getByRole('button', { name: 'Create the app' }).click();
+      await until(async () => (await name.getAttribute('aria-invalid')) === 'true', 'the app name marked invalid');
+      const ids = (await name.getAttribute('aria-describedby')).split(' ');
+      const err = await page.locator(`[id="${ids[0]}"]`).textContent();
+      assert(/App name should contain only/.test(err), `app name error: ${err}`);
+      assert(await name.evaluate((el) => el === document.activeElement), 'focus on the app name');
+      await name.fill(appName);
+      await page.getByRole('button', { name: 'Create the app' }).click();
+      await expectH1(page, appName);
+      assert(page.url().endsWith(`#/apps/${appName}`), `URL is ${page.url()}`);
+      const git = await page.locator('[data-testid="git-url"]').textContent();
+      assert(git.endsWith(`:${appName}.git`), `git remote: ${git}`);
+      assert((await page.getByLabel('Number of web containers').inputValue()) === '1', 'a new app runs web 1×…');
+      assert((await page.getByLabel('Size of web containers').inputValue()) === 'M', '… of size M');
+    });
+
+    await step('scale web to 2 × L; the containers table shows it after a reload', async () => {
+      const amount = page.getByLabel('Number of web containers');
+      // a wrong amount is refused next to its row
+      await amount.fill('11');
+      await page.getByRole('button', { name: 'Scale', exact: true }).click();
+      await until(async () => (await amount.getAttribute('aria-invalid')) === 'true', 'the amount marked invalid');
+      const errId = await amount.getAttribute('aria-describedby');
+      assert(/from 0 to 10/.test(await page.locator(`[id="${errId}"]`).textContent()), 'amount error text');
+      await amount.fill('2');
+      await page.getByLabel('Size of web containers').selectOption('L');
+      const row = page.locator('.containers-table tr[data-type="web"]');
+      assert((await row.innerText()).includes('€0.08/h'), `row cost: ${await row.innerText()}`);
+      await page.getByRole('button', { name: 'Scale', exact: true }).click();
+      await until(async () => (await statusText(page)).includes(`Scaled ${appName}: web 2×L`), 'a "Scaled" status');
+      assert((await amount.getAttribute('aria-invalid')) === null, 'the error is gone');
+      await page.reload();
+      await expectH1(page, appName);
+      await until(async () => (await page.getByLabel('Number of web containers').inputValue()) === '2', 'web amount 2 after reload');
+      assert((await page.getByLabel('Size of web containers').inputValue()) === 'L', 'web size L after reload');
+      const total = await page.locator('.scale-total').textContent();
+      assert(total.includes('€0.08 per hour'), `total: ${total}`);
+    });
+
+    let invitation = null;
+    await step('invite a second account (created through the API) as a collaborator', async () => {
+      const r = await fetch(`${base}/v1/users`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ user: bob }),
+      });
+      assert(r.status === 201, `POST /v1/users answered ${r.status}`);
+      await page.getByLabel('Email', { exact: true }).fill(bob.email);
+      await page.getByRole('button', { name: 'Send the invitation' }).click();
+      await until(async () => (await statusText(page)).includes(`mailed to ${bob.email}`), 'an "invitation mailed" status');
+      const row = page.locator(`tr[data-collaborator="${bob.email}"]`);
+      await row.waitFor();
+      assert(/Invitation pending/.test(await row.innerText()), `collaborator row: ${await row.innerText()}`);
+      const m = await mailMatch(server, bob.email, /\/#\/invitation\/([A-Za-z0-9_-]+)/, 'the invitation mail in the server log');
+      invitation = m[1];
+      await page.waitForLoadState('networkidle').catch(() => {});
+      await page.screenshot({ path: APP_SCREENSHOT, fullPage: true });
+    });
+
+    let bobPage;
+    await step('the invited account logs in from the invitation link and accepts it', async () => {
+      bobPage = await newPage();
+      await bobPage.goto(`${base}/#/invitation/${invitation}`);
+      await expectH1(bobPage, 'Invitation to collaborate');
+      await bobPage.getByRole('link', { name: 'Log in to accept' }).click();
+      await expectH1(bobPage, 'Log in');
+      await bobPage.getByLabel('Email or username').fill(bob.email);
+      await bobPage.getByLabel('Password').fill(bob.password);
+      await bobPage.getByRole('button', { name: 'Log in' }).click();
+      await expectH1(bobPage, 'Invitation to collaborate');
+      await bobPage.getByRole('button', { name: `Accept as ${bob.username}` }).click();
+      await until(async () => (await bobPage.locator('main').innerText()).includes(`You now collaborate on ${appName}`), 'the acceptance is shown');
+      await bobPage.getByRole('link', { name: `Open ${appName}` }).click();
+      await expectH1(bobPage, appName);
+      await bobPage.getByRole('button', { name: 'Leave this app' }).waitFor();
+      const facts = await bobPage.locator('.facts').innerText();
+      assert(/Your role\s+Collaborator/.test(facts) && facts.includes(user.username), `app facts: ${facts}`);
+      assert((await bobPage.getByRole('button', { name: 'Send the invitation' }).count()) === 0, 'a collaborator cannot invite');
+      assert((await bobPage.locator('.danger-zone').count()) === 0, 'no danger zone for a collaborator');
+    });
+
+    await step("the app's timeline tells the story as sentences", async () => {
+      await bobPage.locator('.timeline li').first().waitFor();
+      const items = (await bobPage.locator('.timeline li .event-text').allTextContents()).map((s) => s.trim());
+      for (const want of [`You: Joined ${appName} (invited by ${user.username})`,
+        `${user.username}: Invited ${bob.email} to ${appName}`,
+        `${user.username}: Scaled ${appName}: web 1×M → 2×L`,
+        `${user.username}: Created app ${appName}`]) {
+        assert(items.includes(want), `missing "${want}" in ${JSON.stringify(items)}`);
+      }
+      // the owner sees the collaborator as accepted
+      await page.reload();
+      await expectH1(page, appName);
+      const row = page.locator(`tr[data-collaborator="${bob.email}"]`);
+      await row.waitFor();
+      await until(async () => /Accepted/.test(await row.innerText()) && (await row.innerText()).includes(bob.username), 'bob accepted');
+      await shot(page, 'app');
+    });
+
+    await step('made limited by the owner, the collaborator can restart but not scale', async () => {
+      await page.getByRole('button', { name: `Make ${bob.username} a limited collaborator` }).click();
+      const row = page.locator(`tr[data-collaborator="${bob.email}"]`);
+      await until(async () => /Limited/.test(await row.innerText()), 'bob shown as limited');
+      await bobPage.reload();
+      await expectH1(bobPage, appName);
+      await until(async () => (await bobPage.locator('main').innerText()).includes('As a limited collaborator'), 'the read-only containers note');
+      assert((await bobPage.getByRole('button', { name: 'Scale', exact: true }).count()) === 0, 'no Scale button for a limited collaborator');
+      assert(/web\s+2\s+L/.test(await bobPage.locator('.containers-table tr[data-type="web"]').innerText()), 'web 2 L shown read-only');
+      await bobPage.getByRole('button', { name: 'Restart all containers' }).click();
+      await bobPage.getByRole('button', { name: 'Yes, restart' }).click();
+      await until(async () => (await statusText(bobPage)).includes('restart of all containers'), 'a restart status');
+      await until(async () => (await bobPage.locator('.timeline li .event-text').allTextContents())
+        .map((t) => t.trim()).includes(`You: Restarted ${appName} (all containers)`), 'the restart in the timeline');
+      const items = (await bobPage.locator('.timeline li .event-text').allTextContents()).map((t) => t.trim());
+      const want = `${user.username}: Made ${bob.username} a limited collaborator on ${appName}`;
+      assert(items.includes(want), `missing "${want}" in ${JSON.stringify(items)}`);
+    });
+
+    await step('the owner cannot delete the account while owning the app: it is listed', async () => {
+      await openMenuItem(page, 'Delete account');
+      await expectH1(page, 'Delete your account');
+      await page.getByRole('button', { name: 'Send me the confirmation link' }).click();
+      const link = page.locator('.deletion-result').getByRole('link', { name: appName });
+      await link.waitFor();
+      assert(/You still own this app/.test(await page.locator('.deletion-result').innerText()), 'the refusal explains why');
+      await shot(page, 'delete-refused');
+      await link.click();
+      await expectH1(page, appName);
+    });
+
+    await step('delete the app after typing its name', async () => {
+      const del = page.getByRole('button', { name: 'Delete this app' });
+      assert(await del.isDisabled(), 'Delete is disabled before the name is typed');
+      const confirmName = page.getByLabel(`Type ${appName} to confirm`);
+      await confirmName.fill(`${appName}x`);
+      assert(await del.isDisabled(), 'Delete is disabled while the name differs');
+      await confirmName.fill(appName);
+      assert(await del.isEnabled(), 'Delete is enabled once the name matches');
+      await del.click();
+      await expectH1(page, 'Apps');
+      await until(async () => (await statusText(page)).includes(`${appName} was deleted`), 'a "deleted" status');
+      await until(async () => (await page.locator('main').innerText()).includes('You have no apps yet'), 'the app list is empty');
+    });
+
+    await step('delete the account: request, mailed link, confirmation, goodbye', async () => {
+      await openMenuItem(page, 'Delete account');
+      await expectH1(page, 'Delete your account');
+      await page.getByRole('button', { name: 'Send me the confirmation link' }).click();
+      await until(async () => (await page.locator('.deletion-result').innerText()).includes(`mailed to ${user.email}`), 'the "link mailed" notice');
+      const m = await mailMatch(server, user.email, /\/#\/delete-account\/([^/\s]+)\/([A-Za-z0-9_-]+)/, 'the deletion mail in the server log');
+      await page.goto(`${base}/#/delete-account/${m[1]}/${m[2]}`);
+      await expectH1(page, 'Delete your account');
+      await page.getByLabel('Why are you leaving? (optional)').selectOption({ label: 'I was only trying it' });
+      await page.getByLabel('Anything else you want to tell us? (optional)').fill('The browser test says <bye> & thanks');
+      await shot(page, 'delete-confirm');
+      await page.getByRole('button', { name: 'Delete my account for good' }).click();
+      await expectH1(page, 'Goodbye');
+      assert((await page.locator('.menu-button').count()) === 0, 'the account menu is gone');
+      await shot(page, 'goodbye');
+    });
+
+    await step('the account is gone: logging in fails', async () => {
+      await page.getByRole('link', { name: 'Log in' }).first().click();
+      await expectH1(page, 'Log in');
+      await page.getByLabel('Email or username').fill(user.email);
+      await page.getByLabel('Password').fill(user.password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      const err = page.locator('.form-error');
+      await err.waitFor({ state: 'visible' });
+      assert(/wrong login or password/i.test(await err.textContent()), `error: ${await err.textContent()}`);
+      const r = await fetch(`${base}/v1/session`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ login: user.username, password: user.password }),
+      });
+      assert(r.status === 401, `POST /v1/session for the deleted account answered ${r.status}`);
+    });
+
+    await step("the collaborator's app list no longer has the deleted app", async () => {
+      await openMenuItem(bobPage, 'Apps');
+      await expectH1(bobPage, 'Apps');
+      await until(async () => (await bobPage.locator('main').innerText()).includes('You have no apps yet'), "bob's app list is empty");
     });
 
     await step('no console error, page error or CSP violation', async () => {

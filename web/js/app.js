@@ -114,6 +114,10 @@ const ctxBase = {
   updateUser,
   user: () => state.user,
   loggedIn: () => !!state.user,
+  /** Where to go after logging in or signing up (e.g. an invitation link). */
+  setReturnTo: (hash) => {
+    state.returnTo = hash || null;
+  },
   takeReturnTo: () => {
     const r = state.returnTo;
     state.returnTo = null;
@@ -141,7 +145,8 @@ async function route() {
     redirect(`#/${DEFAULT_SECTION}`);
     return;
   }
-  if (section && !state.user) {
+  // a section may open some of its pages without a session (a mailed link)
+  if (section && !state.user && !(section.isPublic && section.isPublic(params))) {
     state.returnTo = location.hash;
     redirect('#/login');
     return;

@@ -79,3 +79,84 @@ registerEventTypes({
   password_reset_query: (d) => `Asked for a password reset link${fromIp(d)}`,
   password_reset_success: (d) => `Reset the password with a mailed link${fromIp(d)}`,
 });
+
+// ---- app events (type_data as the server stores them) ----
+
+function appName(ev) {
+  return ev.app_name || 'an app';
+}
+
+/** "web 1×M → 2×L, worker 0 → 1×S": only the types that changed. */
+export function formationChange(d) {
+  const prev = d.previous_containers || {};
+  const next = d.containers || {};
+  const prevSizes = d.previous_sizes || {};
+  const sizes = d.sizes || {};
+  const one = (amount, size) => (!amount ? '0' : `${amount}×${size || '?'}`);
+  const parts = [];
+  for (const type of Object.keys(next)) {
+    const a0 = prev[type] || 0;
+    const a1 = next[type] || 0;
+    const s0 = prevSizes[type];
+    const s1 = sizes[type];
+    if (a0 === a1 && (s0 === s1 || (!a0 && !a1))) continue;
+    parts.push(`${type} ${one(a0, s0)} → ${one(a1, s1)}`);
+  }
+  return parts.join(', ');
+}
+
+// the server writes this in place of the email of an erased account
+const ERASED = 'user account deleted';
+
+/** An email from type_data, or "a deleted account" once erased. */
+function emailOf(c) {
+  if (!c || !c.email) return 'someone';
+  return c.email === ERASED ? 'a deleted account' : c.email;
+}
+
+/** A collaborator as people know them: the username, else the email. */
+function collabName(c) {
+  if (!c) return 'a collaborator';
+  if (c.username && c.username !== 'n/a' && c.username !== ERASED) return c.username;
+  return c.email ? emailOf(c) : 'a collaborator';
+}
+
+function sameAccount(user, c) {
+  if (!user || !c) return false;
+  if (user.username && c.username && user.username === c.username) return true;
+  return !!(user.email && c.email && user.email.toLowerCase() === c.email.toLowerCase());
+}
+
+registerEventTypes({
+  new_app: (d, ev) => `Created app ${appName(ev)}`,
+  delete_app: (d, ev) => `Deleted app ${appName(ev)}`,
+  scale: (d, ev) => {
+    const change = formationChange(d);
+    return change ? `Scaled ${appName(ev)}: ${change}` : `Scaled ${appName(ev)}`;
+  },
+  restart: (d, ev) => {
+    const scope = Array.isArray(d.scope) && d.scope.length ? d.scope.join(', ') : 'all containers';
+    return `Restarted ${appName(ev)} (${scope})`;
+  },
+  new_collaborator: (d, ev) => {
+    const c = d.collaborator || {};
+    return `Invited ${emailOf(c)} to ${appName(ev)}${c.is_limited ? ' as a limited collaborator' : ''}`;
+  },
+  accept_collaborator: (d, ev) => {
+    const c = d.collaborator || {};
+    const inviter = c.inviter && (c.inviter.username || (c.inviter.email && emailOf(c.inviter)));
+    return `Joined ${appName(ev)}${c.is_limited ? ' as a limited collaborator' : ''}${inviter ? ` (invited by ${inviter})` : ''}`;
+  },
+  delete_collaborator: (d, ev) => {
+    const c = d.collaborator || {};
+    if (sameAccount(ev.user, c)) return `Left ${appName(ev)}`;
+    if (c.username === 'n/a') return `Cancelled the invitation of ${emailOf(c)} to ${appName(ev)}`;
+    return `Removed ${collabName(c)} from ${appName(ev)}`;
+  },
+  change_collaborator_role: (d, ev) => {
+    const c = d.collaborator || {};
+    return c.is_limited
+      ? `Made ${collabName(c)} a limited collaborator on ${appName(ev)}`
+      : `Gave ${collabName(c)} full collaborator access to ${appName(ev)}`;
+  },
+});

@@ -33,10 +33,13 @@ export class Form {
     const errorId = `${id}-error`;
     const hintId = spec.hint ? `${id}-hint` : null;
     const isCheckbox = spec.type === 'checkbox';
-    const input = h('input', {
+    // spec.type 'textarea' and 'select' (spec.options: [{value, label}]) too
+    const tag = spec.type === 'textarea' || spec.type === 'select' ? spec.type : 'input';
+    const input = h(tag, {
       id,
       name,
-      type: spec.type || 'text',
+      type: tag === 'input' ? spec.type || 'text' : undefined,
+      rows: spec.rows,
       autocomplete: spec.autocomplete,
       required: spec.required,
       maxlength: spec.maxlength,
@@ -45,6 +48,9 @@ export class Form {
       autocapitalize: spec.autocapitalize,
       'aria-describedby': hintId || undefined,
     });
+    if (tag === 'select') {
+      for (const o of spec.options || []) input.append(h('option', { value: o.value, text: o.label }));
+    }
     if (isCheckbox) input.checked = !!spec.value;
     else if (spec.value !== undefined && spec.value !== null) input.value = spec.value;
     const label = h('label', { for: id, text: spec.label });

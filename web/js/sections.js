@@ -1,21 +1,28 @@
 // sections.js - the dashboard's sections, as data. One row = one entry of
 // the account menu and one route (#/route/params...). To add a section
-// (SSH keys, Billing, Apps, Delete account...), write its view module and add
-// a row here; the order of the rows is the order of the menu. `render(root,
-// ctx)` may be async; see app.js for ctx.
+// (SSH keys, Billing...), write its view module and add a row here; the
+// order of the rows is the order of the menu. `render(root, ctx)` may be
+// async; see app.js for ctx. `isPublic(params)`, optional: those pages of the
+// section open without a session.
 
 import { render as profile } from './view-profile.js';
 import { render as tokens } from './view-tokens.js';
 import { render as timeline } from './view-timeline.js';
 import { render as sessions } from './view-sessions.js';
+import { render as apps } from './view-apps.js';
+import { render as deleteAccount, isPublic as deleteAccountIsPublic } from './view-delete-account.js';
+import { renderInvitation } from './view-invitation.js';
 import { renderLogin, renderSignup, renderForgot, renderReset, renderConfirmEmail } from './view-auth.js';
 
 /** Sections of a logged-in user, shown in the menu. */
 export const SECTIONS = [
   { route: 'profile', label: 'Profile', title: 'Profile', render: profile },
   { route: 'tokens', label: 'API tokens', title: 'API tokens', render: tokens },
+  { route: 'apps', label: 'Apps', title: 'Apps', render: apps },
   { route: 'timeline', label: 'Timeline', title: 'Timeline', render: timeline },
   { route: 'sessions', label: 'Sessions', title: 'Sessions', render: sessions },
+  // isPublic(params): the mailed confirmation link works logged out too
+  { route: 'delete-account', label: 'Delete account', title: 'Delete your account', render: deleteAccount, isPublic: deleteAccountIsPublic },
 ];
 
 /**
@@ -28,6 +35,7 @@ export const PUBLIC_PAGES = [
   { route: 'forgot-password', title: 'Forgot your password', render: renderForgot },
   { route: 'reset-password', title: 'New password', render: renderReset },
   { route: 'confirm-email', title: 'Email confirmation', render: renderConfirmEmail },
+  { route: 'invitation', title: 'Invitation', render: renderInvitation },
 ];
 
 export const DEFAULT_SECTION = 'profile';

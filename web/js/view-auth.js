@@ -61,7 +61,7 @@ export function renderSignup(root, ctx) {
         const data = await api('POST', '/v1/session', { login: user.email, password: user.password }, { quiet401: true });
         ctx.setSession(data);
         announce(`Welcome, ${data.user.username}! Your account is ready.`, 'success');
-        ctx.navigate('#/profile');
+        ctx.navigate(ctx.takeReturnTo() || '#/profile');
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         announce('Your account was created. Please log in.', 'success');
