@@ -9,6 +9,7 @@
 #include "config.h"
 #include "crypto/jwt.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 struct store;
@@ -18,6 +19,7 @@ struct pw;
 struct mailer;
 struct route;
 struct webfiles;
+struct jwtcache;
 
 struct app {
 	const struct config *cfg;
@@ -27,9 +29,13 @@ struct app {
 	struct pw *pw;
 	struct mailer *mailer;
 	struct webfiles *web;
+	struct jwtcache *jwts;
 	const struct route *routes;
 	size_t nroutes;
 	unsigned char jwt_key[JWT_KEY_LEN];
+	/* request ids: a random per-process prefix and a counter (no syscall per request) */
+	char request_id_prefix[16];
+	atomic_ullong request_seq;
 };
 
 #endif

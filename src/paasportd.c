@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "app.h"
 #include "config.h"
+#include "crypto/jwtcache.h"
 #include "crypto/pw.h"
 #include "http/http.h"
 #include "http/metrics.h"
@@ -17,6 +18,7 @@
 #include "util/log.h"
 
 #include <curl/curl.h>
+#include <sqlite3.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -37,6 +39,8 @@ int main(int argc, char **argv)
 
 	if (config_load(&cfg, argc, argv) != 0)
 		return 2;
+	/* no global lock around every SQLite allocation: paasport reads no memory stats */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		fprintf(stderr, "paasportd: cannot initialise libsodium/libcurl\n");
 		return 1;
@@ -49,6 +53,11 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
 	memset(&app, 0, sizeof app);
+	{
+		unsigned char p[6];
+		randombytes_buf(p, sizeof p);
+		sodium_bin2hex(app.request_id_prefix, sizeof app.request_id_prefix, p, sizeof p);
+	}
 	app.cfg = &cfg;
 	app.routes = api_routes;
 	app.nroutes = api_routes_count;
@@ -69,7 +78,7 @@ int main(int argc, char **argv)
 	if (metrics_new(app.routes, app.nroutes, &app.metrics) || rl_new(&app.rl) ||
 	    pw_new((unsigned long long)cfg.pwhash_ops, (size_t)cfg.pwhash_mem_kib * 1024,
 		   cfg.pwhash_concurrency, &app.pw) ||
-	    webfiles_load(cfg.web_dir, &app.web))
+	    webfiles_load(cfg.web_dir, &app.web) || jwtcache_new(&app.jwts))
 		goto out;
 	if (mailer_start(&app, &app.mailer) != 0)
 		goto out;
@@ -91,6 +100,7 @@ out:
 	http_stop(http);
 	mailer_stop(app.mailer);
 	webfiles_free(app.web);
+	jwtcache_free(app.jwts);
 	pw_free(app.pw);
 	rl_free(app.rl);
 	metrics_free(app.metrics);

@@ -41,12 +41,13 @@ void api_collab_list(struct req *r)
 		return;
 	json_t *arr = json_array();
 	/* the owner first */
-	json_array_append_new(arr, json_pack("{s:s, s:o, s:s, s:s, s:s, s:b, s:s, s:s}", "id",
-					     a.owner_id, "email",
+	json_array_append_new(arr, json_pack("{s:s, s:o, s:s, s:s, s:s, s:b, s:s, s:s, s:o, s:n}",
+					     "id", a.owner_id, "email",
 					     a.owner_email[0] ? json_string(a.owner_email) : json_null(),
 					     "user_id", a.owner_id, "username", a.owner_username,
 					     "status", "owner", "is_limited", 0, "app_id", a.id,
-					     "app_name", a.name));
+					     "app_name", a.name, "created_at",
+					     render_time(a.created_at), "expires_at"));
 	int rc = store_collab_list(req_db(r), a.id, add_collab, arr);
 	if (rc) {
 		json_decref(arr);
@@ -106,10 +107,12 @@ void api_collab_invite(struct req *r)
 		reply_invalid1(r, "email", "is already a collaborator or invited");
 		return;
 	}
+	const char *about[] = {k.email};
 	if ((rc = store_collab_insert(db, &k, hash)) ||
-	    (rc = events_add(db, "new_collaborator", r->user.id, a.id, a.name,
-			     json_pack("{s:{s:s, s:b}}", "collaborator", "email", k.email,
-				       "is_limited", k.is_limited))))
+	    (rc = events_add_about(db, "new_collaborator", r->user.id, a.id, a.name,
+				   json_pack("{s:{s:s, s:b}}", "collaborator", "email", k.email,
+					     "is_limited", k.is_limited),
+				   about, 1)))
 		goto fail;
 	char intro[512];
 	snprintf(intro, sizeof intro,
@@ -170,11 +173,14 @@ void api_collab_accept(struct req *r)
 		goto fail;
 	if (store_user_get(db, k.inviter_id, &inviter) != 0)
 		memset(&inviter, 0, sizeof inviter);
-	if ((rc = events_add(db, "accept_collaborator", r->user.id, k.app_id, k.app_name,
-			     json_pack("{s:{s:s, s:s, s:s, s:b, s:{s:s, s:s}}}", "collaborator",
-				       "id", k.id, "email", r->user.email, "username",
-				       r->user.username, "is_limited", k.is_limited, "inviter",
-				       "email", inviter.email, "username", inviter.username))) ||
+	const char *about[] = {r->user.id, k.inviter_id, k.email};
+	if ((rc = events_add_about(db, "accept_collaborator", r->user.id, k.app_id, k.app_name,
+				   json_pack("{s:{s:s, s:s, s:s, s:b, s:{s:s, s:s}}}",
+					     "collaborator", "id", k.id, "email", r->user.email,
+					     "username", r->user.username, "is_limited",
+					     k.is_limited, "inviter", "email", inviter.email,
+					     "username", inviter.username),
+				   about, 3)) ||
 	    (rc = store_commit(db)))
 		goto fail;
 	if ((rc = store_app_for_user(db, k.app_id, r->user.id, &a)) != 0)
@@ -207,9 +213,10 @@ void api_collab_update(struct req *r)
 		goto fail;
 	if (k.is_limited != limited) {
 		k.is_limited = limited;
+		const char *about[] = {k.user_id, k.email};
 		if ((rc = store_collab_set_limited(db, k.id, limited)) ||
-		    (rc = events_add(db, "change_collaborator_role", r->user.id, a.id, a.name,
-				     collab_data(&k, 1))))
+		    (rc = events_add_about(db, "change_collaborator_role", r->user.id, a.id,
+					   a.name, collab_data(&k, 1), about, 2)))
 			goto fail;
 	}
 	if ((rc = store_commit(db)))
@@ -237,9 +244,10 @@ void api_collab_delete(struct req *r)
 		api_forbidden(r, "only the owner manages collaborators");
 		return;
 	}
+	const char *about[] = {k.user_id, k.email};
 	if ((rc = store_collab_delete(db, k.id)) ||
-	    (rc = events_add(db, "delete_collaborator", r->user.id, a.id, a.name,
-			     collab_data(&k, 0))) ||
+	    (rc = events_add_about(db, "delete_collaborator", r->user.id, a.id, a.name,
+				   collab_data(&k, 0), about, 2)) ||
 	    (rc = store_commit(db)))
 		goto fail;
 	reply_empty(r, 204);

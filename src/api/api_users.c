@@ -546,8 +546,8 @@ void api_users_delete_confirm(struct req *r)
 	/* the reason is not stored: it could hold personal data */
 	if ((rc = store_user_erase(db, user_id, time_now_ms())) || (rc = store_commit(db)))
 		goto fail;
-	reply_header(r, "Set-Cookie", HTTP_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; "
-							  "SameSite=Lax");
+	/* no cookie is touched: whoever opened the link may be logged in as someone else;
+	 * the deleted account's sessions are gone from the store */
 	reply_empty(r, 204);
 	return;
 fail:

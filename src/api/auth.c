@@ -2,6 +2,7 @@
 #include "api/auth.h"
 #include "core/events.h"
 #include "crypto/jwt.h"
+#include "crypto/jwtcache.h"
 #include "crypto/pw.h"
 #include "crypto/rand.h"
 #include "http/ratelimit.h"
@@ -64,13 +65,11 @@ static int auth_raw_token(struct req *r, const char *tok)
 	char hash[RAND_SHA256_HEX_LEN];
 	struct token_rec t;
 	rand_sha256_hex(tok, strlen(tok), hash);
-	int rc = store_token_by_hash(req_db(r), hash, &t);
+	int rc = store_auth_token_by_hash(req_db(r), hash, &t, &r->user);
 	if (rc == PP_ENOTFOUND)
 		return PP_EAUTH;
 	if (rc)
 		return rc;
-	if ((rc = store_user_get(req_db(r), t.user_id, &r->user)) != 0)
-		return rc == PP_ENOTFOUND ? PP_EAUTH : rc;
 	touch_token(r, &t, time_now_ms());
 	snprintf(r->token_id, sizeof r->token_id, "%s", t.id);
 	r->auth = AUTH_TOKEN;
@@ -82,22 +81,24 @@ static int auth_jwt(struct req *r, const char *tok)
 	struct jwt_claims c;
 	struct token_rec t;
 	int64_t now = time_now_ms();
-	int rc = jwt_verify(r->app->jwt_key, tok, strlen(tok), now / 1000, &c);
-	if (rc)
-		return rc;
+	size_t len = strlen(tok);
+	int rc = jwtcache_get(r->app->jwts, tok, len, now / 1000, &c);
+	if (rc == PP_ENOTFOUND) {
+		if ((rc = jwt_verify(r->app->jwt_key, tok, len, now / 1000, &c)) != 0)
+			return rc;
+		jwtcache_put(r->app->jwts, tok, len, &c);
+	}
 	/* revocation: the token must still exist with the same secret version, and
 	 * the account's auth epoch (bumped on password change) must match */
-	rc = store_token_by_id(req_db(r), c.tid, &t);
+	rc = store_auth_token_by_id(req_db(r), c.tid, &t, &r->user);
 	if (rc == PP_ENOTFOUND)
 		return PP_EAUTH;
 	if (rc)
 		return rc;
-	if (t.version != c.tv || strcmp(t.user_id, c.sub) != 0)
+	if (t.version != c.tv || strcmp(t.user_id, c.sub) != 0 || r->user.auth_epoch != c.ae) {
+		memset(&r->user, 0, sizeof r->user);
 		return PP_EAUTH;
-	if ((rc = store_user_get(req_db(r), c.sub, &r->user)) != 0)
-		return rc == PP_ENOTFOUND ? PP_EAUTH : rc;
-	if (r->user.auth_epoch != c.ae)
-		return PP_EAUTH;
+	}
 	touch_token(r, &t, now);
 	snprintf(r->token_id, sizeof r->token_id, "%s", t.id);
 	r->auth = AUTH_JWT;
@@ -119,15 +120,15 @@ static int auth_session(struct req *r, const char *cookie)
 	char hash[RAND_SHA256_HEX_LEN];
 	int64_t now = time_now_ms();
 	rand_sha256_hex(cookie, strlen(cookie), hash);
-	int rc = store_session_by_hash(req_db(r), hash, &r->session);
+	int rc = store_auth_session_by_hash(req_db(r), hash, &r->session, &r->user);
 	if (rc == PP_ENOTFOUND)
 		return 0; /* stale cookie: anonymous */
 	if (rc)
 		return rc;
-	if (r->session.expires_at <= now)
+	if (r->session.expires_at <= now) {
+		memset(&r->user, 0, sizeof r->user);
 		return 0;
-	if ((rc = store_user_get(req_db(r), r->session.user_id, &r->user)) != 0)
-		return rc == PP_ENOTFOUND ? 0 : rc;
+	}
 	if (now - r->session.last_seen_at >= AUTH_TOUCH_MS) {
 		int64_t exp = now + AUTH_SESSION_IDLE_MS;
 		if (exp > r->session.created_at + AUTH_SESSION_MAX_MS)

@@ -43,6 +43,7 @@ struct cli_opt {
         const char *name; /* without the leading "--" */
         const char *arg;  /* placeholder shown in help ("N"), NULL for a flag */
         const char *help;
+        char short_name; /* 'a' for -a, 0 when there is no short form */
 };
 
 struct cli_cmd {

@@ -1,15 +1,18 @@
 /*
  * cli_account.c - the account commands (see cli_account.h): password or
  * API-token login into the auth file, logout (revoking the CLI's token),
- * the user's profile, API token management and the user's timeline.
+ * the user's profile, API token management, and the timelines (the user's,
+ * and an app's for cli_apps.c) with a sentence per event type.
  */
 #include "cli/cli_account.h"
 #include "cli/cli_prompt.h"
 #include "util/err.h"
 
+#include <limits.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define LOGIN_MAX         256  /* bytes of the username or email typed at the prompt */
@@ -19,9 +22,10 @@
 #define TOKEN_NAME_PREFIX "paasport CLI - "
 #define TOKEN_NAME_MAX    64 /* characters: the server's limit on token names */
 #define PAGE_MAX          1000000L
-#define PER_PAGE_MAX      100L /* the API's own maximum */
-#define EVENT_KEY_MAX     64   /* bytes of a {placeholder} in an event sentence */
-#define LABEL_WIDTH       19   /* column of the values in `self` */
+#define PER_PAGE_MAX      100L           /* the API's own maximum */
+#define ANCHOR_MAX        (LONG_MAX / 2) /* the API's own maximum event id */
+#define EVENT_KEY_MAX     64             /* bytes of a {placeholder} in an event sentence */
+#define LABEL_WIDTH       19             /* column of the values in `self` */
 
 /* ---- login / logout ---- */
 
@@ -458,8 +462,10 @@ out:
 /* ---- timeline ---- */
 
 /*
- * One sentence per event type; {key} is replaced by type_data's key, {app} by
- * the event's app name. Types without a row show their type only.
+ * One sentence per event type. {key} is replaced by type_data's value at key,
+ * where a dotted key ({collaborator.email}) looks into nested objects; {app}
+ * is the event's app name; {@name} is computed by append_computed(). Types
+ * without a row show their type only.
  */
 static const struct event_text {
         const char *type;
@@ -481,13 +487,14 @@ static const struct event_text {
     {"password_reset_success", "Reset the password"},
     {"new_app", "Created app '{app}'"},
     {"delete_app", "Deleted app '{app}'"},
-    {"scale", "Scaled app '{app}'"},
-    {"restart", "Restarted app '{app}'"},
+    {"scale", "Scaled app '{app}': {@formation}"},
+    {"restart", "Restarted {@scope} of app '{app}'"},
     {"deployment", "Deployed {git_ref} to app '{app}': {status}"},
-    {"new_collaborator", "Invited a collaborator to app '{app}'"},
-    {"accept_collaborator", "Joined app '{app}' as a collaborator"},
-    {"delete_collaborator", "Removed a collaborator from app '{app}'"},
-    {"change_collaborator_role", "Changed a collaborator's role on app '{app}'"},
+    {"new_collaborator", "Invited {collaborator.email} to app '{app}'{@as_role}"},
+    {"accept_collaborator",
+     "Joined app '{app}'{@as_role}, invited by {collaborator.inviter.username}"},
+    {"delete_collaborator", "{@removal} app '{app}'"},
+    {"change_collaborator_role", "Made {collaborator.email}{@role} of app '{app}'"},
     {"add_payment_method", "Added a payment method"},
     {"add_credit", "Bought credit: {amount} cents by {payment_method}"},
     {"payment_attempt", "Payment of {amount} cents by {payment_method}: {status}"},
@@ -520,6 +527,105 @@ static int append_value(struct buf *out, json_t *v)
         return buf_appendz(out, "?");
 }
 
+/* type_data's value at a dotted key ("collaborator.inviter.email"), or NULL. */
+static json_t *value_at(json_t *data, const char *key)
+{
+        json_t *v = data;
+        char part[EVENT_KEY_MAX];
+        while (v && *key) {
+                size_t n = strcspn(key, ".");
+                if (n >= sizeof part)
+                        return NULL;
+                memcpy(part, key, n);
+                part[n] = 0;
+                v = json_object_get(v, part);
+                key += key[n] ? n + 1 : n;
+        }
+        return v;
+}
+
+/* The amount of type in a {type: amount} object, 0 when absent. */
+static long long amount_of(json_t *amounts, const char *type)
+{
+        json_t *v = json_object_get(amounts, type);
+        return json_is_integer(v) ? (long long)json_integer_value(v) : 0;
+}
+
+/* "web 1 -> 2 (M -> L), worker 0 -> 1": what a scale event changed. */
+static int append_formation(struct buf *out, json_t *data)
+{
+        json_t *prev = json_object_get(data, "previous_containers");
+        json_t *next = json_object_get(data, "containers");
+        json_t *psizes = json_object_get(data, "previous_sizes");
+        json_t *sizes = json_object_get(data, "sizes");
+        const char *type;
+        json_t *v;
+        int rc = 0, n = 0;
+
+        json_object_foreach(next, type, v)
+        {
+                long long from = amount_of(prev, type), to = amount_of(next, type);
+                const char *ps = json_string_value(json_object_get(psizes, type));
+                const char *s = json_string_value(json_object_get(sizes, type));
+                int resized = ps && s && strcmp(ps, s) != 0;
+                if (from == to && !resized && json_object_get(prev, type))
+                        continue;
+                rc = buf_appendf(out, "%s%s ", n++ ? ", " : "", type);
+                if (rc == 0 && from != to)
+                        rc = buf_appendf(out, "%lld -> %lld", from, to);
+                else if (rc == 0)
+                        rc = buf_appendf(out, "%lld", to);
+                if (rc == 0 && resized)
+                        rc = buf_appendf(out, " (%s -> %s)", ps, s);
+                if (rc)
+                        return rc;
+        }
+        json_object_foreach(prev, type, v)
+        {
+                if (json_object_get(next, type) || amount_of(prev, type) == 0)
+                        continue;
+                if ((rc = buf_appendf(out, "%s%s %lld -> 0", n++ ? ", " : "", type,
+                                      amount_of(prev, type))) != 0)
+                        return rc;
+        }
+        return n ? 0 : buf_appendz(out, "no change");
+}
+
+/* The computed placeholders {@name} of the event sentences. */
+static int append_computed(struct buf *out, const char *name, json_t *ev, json_t *data)
+{
+        json_t *k = json_object_get(data, "collaborator");
+        if (strcmp(name, "formation") == 0)
+                return append_formation(out, data);
+        if (strcmp(name, "scope") == 0) {
+                json_t *scope = json_object_get(data, "scope");
+                if (json_array_size(scope) == 0)
+                        return buf_appendz(out, "all containers");
+                int rc = append_value(out, scope);
+                return rc ? rc : buf_appendz(out, " containers");
+        }
+        if (strcmp(name, "role") == 0 || strcmp(name, "as_role") == 0) {
+                json_t *lim = json_object_get(k, "is_limited");
+                if (!json_is_boolean(lim))
+                        return 0;
+                return buf_appendf(out, " %sa %s collaborator", name[0] == 'a' ? "as " : "",
+                                   json_is_true(lim) ? "limited" : "full");
+        }
+        if (strcmp(name, "removal") == 0) {
+                /* a collaborator who removed itself left */
+                const char *who = json_string_value(json_object_get(k, "email"));
+                const char *actor =
+                    json_string_value(json_object_get(json_object_get(ev, "user"), "email"));
+                if (who && actor && strcasecmp(who, actor) == 0)
+                        return buf_appendz(out, "Left");
+                int rc = buf_appendz(out, "Removed ");
+                if (rc == 0)
+                        rc = append_value(out, json_object_get(k, "email"));
+                return rc ? rc : buf_appendz(out, " from");
+        }
+        return buf_appendz(out, "?");
+}
+
 static int event_sentence(struct buf *out, json_t *ev)
 {
         const char *type = json_string_value(json_object_get(ev, "type"));
@@ -540,41 +646,62 @@ static int event_sentence(struct buf *out, json_t *ev)
                 char key[EVENT_KEY_MAX];
                 memcpy(key, p + 1, klen);
                 key[klen] = 0;
-                json_t *v = json_object_get(data, key);
-                if (strcmp(key, "app") == 0) {
-                        v = json_object_get(ev, "app_name");
-                        if (!json_is_string(v))
-                                v = json_object_get(data, "app_name");
+                if (key[0] == '@') {
+                        rc = append_computed(out, key + 1, ev, data);
+                } else if (strcmp(key, "app") == 0) {
+                        json_t *v = json_object_get(ev, "app_name");
+                        rc = append_value(
+                            out, json_is_string(v) ? v : json_object_get(data, "app_name"));
+                } else {
+                        rc = append_value(out, value_at(data, key));
                 }
-                rc = append_value(out, v);
                 p = end + 1;
         }
         return rc;
 }
 
-static int print_events(json_t *events)
+/* Who did it: the username, or a mark for an account deleted since. */
+static const char *event_actor(json_t *ev)
 {
-        size_t i, tw = 0;
+        json_t *u = json_object_get(ev, "user");
+        const char *name = json_string_value(json_object_get(u, "username"));
+        if (name)
+                return name;
+        return json_is_object(u) ? "(deleted account)" : "-";
+}
+
+static size_t max_len(json_t *events, int actor)
+{
+        size_t i, w = 0;
+        json_t *ev;
+        json_array_foreach(events, i, ev)
+        {
+                const char *s =
+                    actor ? event_actor(ev) : json_string_value(json_object_get(ev, "type"));
+                if (s && strlen(s) > w)
+                        w = strlen(s);
+        }
+        return w;
+}
+
+static int print_events(json_t *events, int with_actor)
+{
+        size_t i, tw = max_len(events, 0), uw = max_len(events, 1);
         json_t *ev;
         struct buf line;
         char when[CLI_TIME_LEN];
         int rc = 0;
 
-        json_array_foreach(events, i, ev)
-        {
-                const char *type = json_string_value(json_object_get(ev, "type"));
-                if (type && strlen(type) > tw)
-                        tw = strlen(type);
-        }
         buf_init(&line, CLI_HTTP_MAX_RESPONSE);
         json_array_foreach(events, i, ev)
         {
                 const char *type = json_string_value(json_object_get(ev, "type"));
                 buf_reset(&line);
                 cli_format_time(json_string_value(json_object_get(ev, "created_at")), "-", when);
-                if ((rc = buf_appendf(&line, "%s  %-*s  ", when, (int)tw, type ? type : "?")) !=
-                        0 ||
-                    (rc = event_sentence(&line, ev)) != 0)
+                rc = buf_appendf(&line, "%s  %-*s  ", when, (int)tw, type ? type : "?");
+                if (rc == 0 && with_actor)
+                        rc = buf_appendf(&line, "%-*s  ", (int)uw, event_actor(ev));
+                if (rc || (rc = event_sentence(&line, ev)) != 0)
                         break;
                 while (line.len > 0 && line.data[line.len - 1] == ' ')
                         line.data[--line.len] = 0;
@@ -585,12 +712,13 @@ static int print_events(json_t *events)
         return rc;
 }
 
-int cli_account_user_timeline(struct cli_ctx *c)
+int cli_account_timeline(struct cli_ctx *c, const char *path, const char *next_cmd, int app_view)
 {
         const char *page_s = cli_opt_value(c, "page"), *per_s = cli_opt_value(c, "per-page");
-        long page = 1, per_page = 0;
+        const char *anchor_s = cli_opt_value(c, "anchor");
+        long page = 1, per_page = 0, anchor = 0;
         struct cli_http_resp rs;
-        struct buf path;
+        struct buf url;
         int rc;
 
         if (page_s && cli_parse_long(page_s, 1, PAGE_MAX, &page) != 0) {
@@ -601,12 +729,22 @@ int cli_account_user_timeline(struct cli_ctx *c)
                 cli_error("--per-page must be a whole number from 1 to %ld", PER_PAGE_MAX);
                 return CLI_EXIT_USAGE;
         }
+        if (anchor_s && cli_parse_long(anchor_s, 1, ANCHOR_MAX, &anchor) != 0) {
+                cli_error("--anchor must be the ID a timeline footer showed");
+                return CLI_EXIT_USAGE;
+        }
         cli_http_resp_init(&rs);
-        buf_init(&path, CLI_PATH_MAX);
-        rc = buf_appendf(&path, "/v1/events?page=%ld", page);
+        buf_init(&url, CLI_PATH_MAX);
+        rc = buf_appendf(&url, "%s?page=%ld", path, page);
         if (rc == 0 && per_page)
-                rc = buf_appendf(&path, "&per_page=%ld", per_page);
-        if (rc || (rc = cli_call(c, "GET", path.data, NULL, &rs)) != 0)
+                rc = buf_appendf(&url, "&per_page=%ld", per_page);
+        if (rc == 0 && anchor)
+                rc = buf_appendf(&url, "&anchor=%ld", anchor);
+        if (rc) {
+                cli_error("the request path is too long");
+                goto out;
+        }
+        if ((rc = cli_call(c, "GET", url.data, NULL, &rs)) != 0)
                 goto out;
         if (c->json) {
                 cli_print_raw(&rs);
@@ -615,19 +753,32 @@ int cli_account_user_timeline(struct cli_ctx *c)
         json_t *events = json_object_get(rs.json, "events");
         if (json_array_size(events) == 0) {
                 printf("No events%s.\n", page > 1 ? " on this page" : "");
-        } else if ((rc = print_events(events)) != 0) {
+        } else if ((rc = print_events(events, app_view)) != 0) {
                 cli_error("%s", pp_strerror(rc));
                 goto out;
         }
         json_t *pg = json_object_get(json_object_get(rs.json, "meta"), "pagination");
         json_t *next = json_object_get(pg, "next_page");
-        if (json_is_integer(next))
-                printf("-- page %lld of %lld; next: paasport user-timeline --page %lld\n",
+        json_t *anc = json_object_get(pg, "anchor");
+        if (json_is_integer(next)) {
+                printf("-- page %lld of %lld; next: ",
                        (long long)json_integer_value(json_object_get(pg, "current_page")),
-                       (long long)json_integer_value(json_object_get(pg, "total_pages")),
-                       (long long)json_integer_value(next));
+                       (long long)json_integer_value(json_object_get(pg, "total_pages")));
+                cli_put_safe(stdout, next_cmd);
+                printf(" --page %lld", (long long)json_integer_value(next));
+                if (per_page && app_view)
+                        printf(" --per-page %ld", per_page);
+                if (app_view && json_is_integer(anc))
+                        printf(" --anchor %lld", (long long)json_integer_value(anc));
+                fputc('\n', stdout);
+        }
 out:
-        buf_release(&path);
+        buf_release(&url);
         cli_http_resp_free(&rs);
         return cli_exit_status(rc);
+}
+
+int cli_account_user_timeline(struct cli_ctx *c)
+{
+        return cli_account_timeline(c, "/v1/events", "paasport user-timeline", 0);
 }

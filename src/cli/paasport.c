@@ -6,22 +6,55 @@
  */
 #include "cli/cli.h"
 #include "cli/cli_account.h"
+#include "cli/cli_apps.h"
 #include "util/err.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#define HELP_COLUMN 22 /* width of the first column of the help */
+
 static int run_help(struct cli_ctx *c);
 
 static const struct cli_opt login_opts[] = {
-    {"api-token", "TOKEN", "Log in with an existing API token instead of a password"},
-    {NULL, NULL, NULL},
+    {"api-token", "TOKEN", "Log in with an existing API token instead of a password", 0},
+    {NULL, NULL, NULL, 0},
 };
 
 static const struct cli_opt timeline_opts[] = {
-    {"page", "N", "Page to show (default 1)"},
-    {"per-page", "N", "Events per page, 1 to 100 (default: the server's)"},
-    {NULL, NULL, NULL},
+    {"page", "N", "Page to show (default 1)", 0},
+    {"per-page", "N", "Events per page, 1 to 100 (default: the server's)", 0},
+    {NULL, NULL, NULL, 0},
+};
+
+static const struct cli_opt app_opts[] = {
+    {"app", "APP", "The app (default $PAASPORT_APP)", 'a'},
+    {NULL, NULL, NULL, 0},
+};
+
+static const struct cli_opt destroy_opts[] = {
+    {"force", NULL, "Do not ask to type the app's name again", 0},
+    {NULL, NULL, NULL, 0},
+};
+
+static const struct cli_opt app_timeline_opts[] = {
+    {"app", "APP", "The app (default $PAASPORT_APP)", 'a'},
+    {"page", "N", "Page to show (default 1)", 0},
+    {"per-page", "N", "Events per page, 1 to 100 (default: the server's)", 0},
+    {"anchor", "ID", "Keep the pages of an earlier listing (the ID its footer shows)", 0},
+    {NULL, NULL, NULL, 0},
+};
+
+static const struct cli_opt collab_add_opts[] = {
+    {"app", "APP", "The app (default $PAASPORT_APP)", 'a'},
+    {"limited", NULL, "Invite as a limited collaborator (read and restart only)", 0},
+    {NULL, NULL, NULL, 0},
+};
+
+static const struct cli_opt collab_update_opts[] = {
+    {"app", "APP", "The app (default $PAASPORT_APP)", 'a'},
+    {"limited", "true|false", "Make the collaborator limited or not (required)", 0},
+    {NULL, NULL, NULL, 0},
 };
 
 static const struct cli_cmd commands[] = {
@@ -42,6 +75,42 @@ static const struct cli_cmd commands[] = {
     {"tokens-remove", "ID", "Revoke an API token", NULL, cli_account_tokens_remove, 1, 1, 0, NULL},
     {"user-timeline", "", "List the events of your account, newest first", NULL,
      cli_account_user_timeline, 0, 0, CLI_F_JSON, timeline_opts},
+    {"account-delete", "", "Ask for the deletion of your account (confirmed by a mailed link)",
+     "Refused while you own apps: the command lists them; delete them first with\n"
+     "`paasport destroy NAME`. Otherwise a link is mailed to you: following it within\n"
+     "24 hours deletes the account for good.",
+     cli_apps_account_delete, 0, 0, 0, NULL},
+    {"apps", "", "List the apps you own or collaborate on", NULL, cli_apps_list, 0, 0, CLI_F_JSON,
+     NULL},
+    {"apps-info", "", "Show an app", NULL, cli_apps_info, 0, 0, CLI_F_JSON, app_opts},
+    {"create", "NAME", "Create an app",
+     "NAME: 6 to 48 of a-z, 0-9 and '-', without a leading, trailing or double '-'.\n"
+     "Prints the app's Git remote.",
+     cli_apps_create, 1, 1, CLI_F_JSON, NULL},
+    {"destroy", "NAME", "Delete an app, its repository and its containers",
+     "Asks you to type the app's name again (read from stdin when it is not a\n"
+     "terminal); --force skips the question. Only the owner can delete an app.",
+     cli_apps_destroy, 1, 1, 0, destroy_opts},
+    {"containers", "", "Show the app's formation: container types, amounts, sizes", NULL,
+     cli_apps_containers, 0, 0, CLI_F_JSON, app_opts},
+    {"ps", "", "Same as containers", NULL, cli_apps_containers, 0, 0, CLI_F_JSON, app_opts},
+    {"scale", "TYPE:AMOUNT[:SIZE]...", "Scale the app's containers",
+     "AMOUNT is 0 to 10, or relative to the current amount: +1, -2. SIZE is one of\n"
+     "S, M, L, XL, 2XL, 3XL (the current size when omitted). Example:\n"
+     "  paasport scale -a my-app web:2:L worker:+1",
+     cli_apps_scale, 1, CLI_MAX_ARGS, CLI_F_JSON, app_opts},
+    {"restart", "[TYPE...]", "Restart the app's containers (all, or the types given)", NULL,
+     cli_apps_restart, 0, CLI_MAX_ARGS, 0, app_opts},
+    {"collaborators", "", "List the app's owner, collaborators and invitations", NULL,
+     cli_apps_collaborators, 0, 0, CLI_F_JSON, app_opts},
+    {"collaborators-add", "EMAIL", "Invite a collaborator to the app (mails a link)", NULL,
+     cli_apps_collaborators_add, 1, 1, CLI_F_JSON, collab_add_opts},
+    {"collaborators-update", "EMAIL", "Make a collaborator limited or not (--limited=true|false)",
+     NULL, cli_apps_collaborators_update, 1, 1, CLI_F_JSON, collab_update_opts},
+    {"collaborators-remove", "EMAIL", "Remove a collaborator or an invitation from the app", NULL,
+     cli_apps_collaborators_remove, 1, 1, 0, app_opts},
+    {"timeline", "", "List the events of the app, newest first", NULL, cli_apps_timeline, 0, 0,
+     CLI_F_JSON, app_timeline_opts},
     {"help", "[COMMAND]", "Show the help of paasport or of one command", NULL, run_help, 0, 1, 0,
      NULL},
 };
@@ -62,19 +131,23 @@ static void usage_all(FILE *f)
         for (size_t i = 0; i < NCOMMANDS; i++) {
                 char head[64];
                 snprintf(head, sizeof head, "%s %s", commands[i].name, commands[i].args);
-                fprintf(f, "  %-22s %s\n", head, commands[i].summary);
+                if (strlen(head) > HELP_COLUMN)
+                        fprintf(f, "  %s\n  %-*s %s\n", head, HELP_COLUMN, "", commands[i].summary);
+                else
+                        fprintf(f, "  %-*s %s\n", HELP_COLUMN, head, commands[i].summary);
         }
         fprintf(f,
                 "\nGlobal options:\n"
                 "  --api-url URL          API endpoint (default $PAASPORT_API_URL, the URL of\n"
                 "                         the stored login, or " CLI_DEFAULT_API_URL ")\n"
-                "  --json                 Print the API's raw JSON (self, tokens, tokens-add,\n"
-                "                         tokens-renew, user-timeline)\n"
+                "  --json                 Print the API's raw JSON (listing and show commands:\n"
+                "                         see `paasport help COMMAND`)\n"
                 "  -h, --help             Show this help; `paasport help COMMAND` for one command\n"
                 "  --version              Show the version\n"
                 "\nEnvironment:\n"
                 "  PAASPORT_API_URL       API endpoint\n"
                 "  PAASPORT_API_TOKEN     An API token to use instead of the stored credentials\n"
+                "  PAASPORT_APP           The app of the app commands when -a/--app is not given\n"
                 "  XDG_CONFIG_HOME        Where the credentials are stored: "
                 "$XDG_CONFIG_HOME/paasport/auth.json\n"
                 "                         (default ~/.config/paasport/auth.json)\n"
@@ -92,13 +165,16 @@ static void usage_command(FILE *f, const struct cli_cmd *cmd)
         if (cmd->opts || (cmd->flags & CLI_F_JSON))
                 fprintf(f, "\nOptions:\n");
         for (int i = 0; cmd->opts && cmd->opts[i].name; i++) {
-                char head[64];
-                snprintf(head, sizeof head, "--%s%s%s", cmd->opts[i].name,
-                         cmd->opts[i].arg ? " " : "", cmd->opts[i].arg ? cmd->opts[i].arg : "");
-                fprintf(f, "  %-22s %s\n", head, cmd->opts[i].help);
+                const struct cli_opt *o = &cmd->opts[i];
+                char head[64], shrt[8] = "";
+                if (o->short_name)
+                        snprintf(shrt, sizeof shrt, "-%c, ", o->short_name);
+                snprintf(head, sizeof head, "%s--%s%s%s", shrt, o->name, o->arg ? " " : "",
+                         o->arg ? o->arg : "");
+                fprintf(f, "  %-*s %s\n", HELP_COLUMN, head, o->help);
         }
         if (cmd->flags & CLI_F_JSON)
-                fprintf(f, "  %-22s %s\n", "--json", "Print the API's raw JSON answer");
+                fprintf(f, "  %-*s %s\n", HELP_COLUMN, "--json", "Print the API's raw JSON answer");
         fprintf(f, "\nSee `paasport --help` for the global options.\n");
 }
 
@@ -180,6 +256,46 @@ static int parse_option(struct cli_ctx *c, int argc, char **argv, int *i, int *w
         return 0;
 }
 
+/*
+ * -x VALUE or -xVALUE: a command option's short form, valid after the
+ * command's name. Returns 0 or CLI_EXIT_USAGE.
+ */
+static int parse_short(struct cli_ctx *c, int argc, char **argv, int *i)
+{
+        const char *a = argv[*i];
+        int idx = -1;
+        for (int k = 0; c->cmd && c->cmd->opts && c->cmd->opts[k].name; k++)
+                if (c->cmd->opts[k].short_name && c->cmd->opts[k].short_name == a[1])
+                        idx = k;
+        if (idx < 0) {
+                if (c->cmd)
+                        cli_error("unknown option %s for `paasport %s`: see `paasport help %s`", a,
+                                  c->cmd->name, c->cmd->name);
+                else
+                        cli_error("unknown option %s: see `paasport help`", a);
+                return CLI_EXIT_USAGE;
+        }
+        const struct cli_opt *opt = &c->cmd->opts[idx];
+        if (!opt->arg) {
+                if (a[2]) {
+                        cli_error("option -%c takes no value", a[1]);
+                        return CLI_EXIT_USAGE;
+                }
+                c->optval[idx] = "";
+                return 0;
+        }
+        if (a[2]) {
+                c->optval[idx] = a + 2;
+                return 0;
+        }
+        if (*i + 1 >= argc) {
+                cli_error("option -%c needs a value", a[1]);
+                return CLI_EXIT_USAGE;
+        }
+        c->optval[idx] = argv[++*i];
+        return 0;
+}
+
 static int parse_args(struct cli_ctx *c, int argc, char **argv, int *want)
 {
         int only_args = 0, rc;
@@ -193,8 +309,8 @@ static int parse_args(struct cli_ctx *c, int argc, char **argv, int *want)
                 } else if (!only_args && strcmp(a, "-h") == 0) {
                         *want = WANT_HELP;
                 } else if (!only_args && a[0] == '-' && a[1]) {
-                        cli_error("unknown option %s: see `paasport help`", a);
-                        return CLI_EXIT_USAGE;
+                        if ((rc = parse_short(c, argc, argv, &i)) != 0)
+                                return rc;
                 } else if (!c->cmd) {
                         if (!(c->cmd = find_command(a))) {
                                 cli_error("unknown command '%s': see `paasport help`", a);

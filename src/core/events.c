@@ -4,18 +4,37 @@
 #include "util/err.h"
 #include "util/timeutil.h"
 
+#include <ctype.h>
 #include <stdlib.h>
+
+int events_add_about(struct store_conn *c, const char *type, const char *user_id,
+		     const char *app_id, const char *app_name, json_t *type_data,
+		     const char *const *subjects, int nsubjects)
+{
+	char *td = type_data ? json_dumps(type_data, JSON_COMPACT) : NULL;
+	int64_t id = 0;
+	json_decref(type_data);
+	if (type_data && !td)
+		return PP_ENOMEM;
+	int rc = store_event_add(c, type, user_id, app_id, app_name, td, time_now_ms(), &id);
+	free(td);
+	for (int i = 0; rc == 0 && i < nsubjects; i++) {
+		char lc[TXT(EMAIL_MAX)];
+		size_t n = 0;
+		if (!subjects[i] || !*subjects[i])
+			continue;
+		for (; subjects[i][n] && n + 1 < sizeof lc; n++)
+			lc[n] = (char)tolower((unsigned char)subjects[i][n]);
+		lc[n] = 0;
+		rc = store_event_subject_add(c, id, lc);
+	}
+	return rc;
+}
 
 int events_add(struct store_conn *c, const char *type, const char *user_id, const char *app_id,
 	       const char *app_name, json_t *type_data)
 {
-	char *td = type_data ? json_dumps(type_data, JSON_COMPACT) : NULL;
-	json_decref(type_data);
-	if (type_data && !td)
-		return PP_ENOMEM;
-	int rc = store_event_add(c, type, user_id, app_id, app_name, td, time_now_ms());
-	free(td);
-	return rc;
+	return events_add_about(c, type, user_id, app_id, app_name, type_data, NULL, 0);
 }
 
 const struct event_type_info events_types[] = {

@@ -18,7 +18,9 @@
 #include <stdint.h>
 
 #define HTTP_BODY_MAX (1024 * 1024)       /* bytes; 413 beyond */
-#define HTTP_HEADER_MEMORY (32 * 1024)    /* MHD per-connection memory: request line + headers */
+/* MHD per-connection memory: request line + headers must fit (431/413 beyond). MHD
+ * clears it for every request, so it is kept small: 8 KiB is 3x a large browser request. */
+#define HTTP_HEADER_MEMORY (8 * 1024)
 #define HTTP_REQUEST_ID_MAX 64
 #define HTTP_MAX_RESPONSE_HEADERS 8
 #define HTTP_SESSION_COOKIE "pp_session"
@@ -42,9 +44,7 @@ struct req {
 	struct store_conn *db; /* use req_db() */
 
 	enum auth_kind auth;
-	struct user_rec user;       /* valid when auth != AUTH_NONE */
-	struct session_rec session; /* valid when auth == AUTH_SESSION */
-	char token_id[ID_MAX];      /* valid for AUTH_TOKEN / AUTH_JWT */
+	char token_id[ID_MAX]; /* valid for AUTH_TOKEN / AUTH_JWT */
 
 	int status;
 	struct MHD_Response *resp;
@@ -52,6 +52,11 @@ struct req {
 	struct {
 		char *name, *value;
 	} hdr[HTTP_MAX_RESPONSE_HEADERS];
+
+	/* The large records come last: req_new() zeroes only what precedes them
+	 * (they are filled whole by the store before any use). */
+	struct user_rec user;       /* valid when auth != AUTH_NONE (user.id "" otherwise) */
+	struct session_rec session; /* valid when auth == AUTH_SESSION */
 };
 
 /* The request's database connection (borrowed from the pool on first use). */

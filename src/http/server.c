@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,9 +190,12 @@ static int valid_request_id(const char *s)
 static struct req *req_new(struct app *app, struct MHD_Connection *conn, const char *method,
 			   const char *url)
 {
-	struct req *r = calloc(1, sizeof *r);
+	struct req *r = malloc(sizeof *r);
 	if (!r)
 		return NULL;
+	memset(r, 0, offsetof(struct req, user));
+	r->user.id[0] = 0;
+	r->session.id[0] = 0;
 	r->app = app;
 	r->conn = conn;
 	r->method = method;
@@ -202,9 +206,8 @@ static struct req *req_new(struct app *app, struct MHD_Connection *conn, const c
 	if (rid && valid_request_id(rid)) {
 		snprintf(r->request_id, sizeof r->request_id, "%s", rid);
 	} else {
-		char id[RAND_ID_LEN];
-		rand_id("req", id);
-		snprintf(r->request_id, sizeof r->request_id, "%s", id + 4);
+		unsigned long long n = atomic_fetch_add(&app->request_seq, 1);
+		snprintf(r->request_id, sizeof r->request_id, "%s-%llx", app->request_id_prefix, n);
 	}
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);

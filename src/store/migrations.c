@@ -125,7 +125,13 @@ const char *const migrations[] = {
 	"CREATE UNIQUE INDEX collaborators_app_user ON collaborators(app_id, user_id);"
 	"CREATE INDEX collaborators_user ON collaborators(user_id);"
 	"CREATE INDEX collaborators_app ON collaborators(app_id, created_at);"
-	"CREATE INDEX events_app ON events(app_id, id, created_at);",
+	"CREATE INDEX events_app ON events(app_id, id, created_at);"
+	/* who an event's type_data names (user ids, lower-cased emails): what to scrub
+	 * when that account is deleted */
+	"CREATE TABLE event_subjects ("
+	"  event_id INTEGER NOT NULL REFERENCES events(id),"
+	"  subject TEXT NOT NULL);"
+	"CREATE INDEX event_subjects_subject ON event_subjects(subject, event_id);",
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

@@ -10,25 +10,35 @@
 	"id, username, email, unconfirmed_email, password_hash, fullname, company, location, " \
 	"email_newsletter, created_at, auth_epoch, failed_logins, locked_until, "            \
 	"suspended_at, suspension_reason, referral_code"
+#define USER_COLS_U                                                                            \
+	"u.id, u.username, u.email, u.unconfirmed_email, u.password_hash, u.fullname, "        \
+	"u.company, u.location, u.email_newsletter, u.created_at, u.auth_epoch, "             \
+	"u.failed_logins, u.locked_until, u.suspended_at, u.suspension_reason, "              \
+	"u.referral_code"
+
+static void read_user_at(sqlite3_stmt *st, int o, struct user_rec *u)
+{
+	store_col_text(st, o + 0, u->id, sizeof u->id);
+	store_col_text(st, o + 1, u->username, sizeof u->username);
+	store_col_text(st, o + 2, u->email, sizeof u->email);
+	store_col_text(st, o + 3, u->unconfirmed_email, sizeof u->unconfirmed_email);
+	store_col_text(st, o + 4, u->password_hash, sizeof u->password_hash);
+	store_col_text(st, o + 5, u->fullname, sizeof u->fullname);
+	store_col_text(st, o + 6, u->company, sizeof u->company);
+	store_col_text(st, o + 7, u->location, sizeof u->location);
+	u->newsletter = sqlite3_column_int(st, o + 8);
+	u->created_at = sqlite3_column_int64(st, o + 9);
+	u->auth_epoch = sqlite3_column_int64(st, o + 10);
+	u->failed_logins = sqlite3_column_int(st, o + 11);
+	u->locked_until = sqlite3_column_int64(st, o + 12);
+	u->suspended_at = sqlite3_column_int64(st, o + 13);
+	store_col_text(st, o + 14, u->suspension_reason, sizeof u->suspension_reason);
+	store_col_text(st, o + 15, u->referral_code, sizeof u->referral_code);
+}
 
 static void read_user(sqlite3_stmt *st, struct user_rec *u)
 {
-	store_col_text(st, 0, u->id, sizeof u->id);
-	store_col_text(st, 1, u->username, sizeof u->username);
-	store_col_text(st, 2, u->email, sizeof u->email);
-	store_col_text(st, 3, u->unconfirmed_email, sizeof u->unconfirmed_email);
-	store_col_text(st, 4, u->password_hash, sizeof u->password_hash);
-	store_col_text(st, 5, u->fullname, sizeof u->fullname);
-	store_col_text(st, 6, u->company, sizeof u->company);
-	store_col_text(st, 7, u->location, sizeof u->location);
-	u->newsletter = sqlite3_column_int(st, 8);
-	u->created_at = sqlite3_column_int64(st, 9);
-	u->auth_epoch = sqlite3_column_int64(st, 10);
-	u->failed_logins = sqlite3_column_int(st, 11);
-	u->locked_until = sqlite3_column_int64(st, 12);
-	u->suspended_at = sqlite3_column_int64(st, 13);
-	store_col_text(st, 14, u->suspension_reason, sizeof u->suspension_reason);
-	store_col_text(st, 15, u->referral_code, sizeof u->referral_code);
+	read_user_at(st, 0, u);
 }
 
 static void lower_copy(char *dst, size_t cap, const char *src)
@@ -493,4 +503,65 @@ int store_link_void(struct store_conn *c, const char *user_id, const char *kind,
 	store_bind_text(st, 2, user_id);
 	store_bind_text(st, 3, kind);
 	return step_change(c, st, 0);
+}
+
+/* ---- authentication: the credential and its live user in one query ---- */
+
+static int auth_one(struct store_conn *c, sqlite3_stmt *st, const char *key,
+		    void (*read_cred)(sqlite3_stmt *, void *), void *cred, int ncred,
+		    struct user_rec *u)
+{
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, key);
+	int rc = step_row(c, st);
+	if (rc == 0) {
+		read_cred(st, cred);
+		read_user_at(st, ncred, u);
+	}
+	store_done(st);
+	return rc;
+}
+
+static void read_token_v(sqlite3_stmt *st, void *t)
+{
+	read_token(st, t);
+}
+
+static void read_session_v(sqlite3_stmt *st, void *s)
+{
+	read_session(st, s);
+}
+
+int store_auth_token_by_id(struct store_conn *c, const char *id, struct token_rec *t,
+			   struct user_rec *u)
+{
+	return auth_one(c,
+			store_stmt(c, "SELECT t.id, t.user_id, t.name, t.version, t.created_at, "
+				      "t.issued_at, t.last_used_at, " USER_COLS_U " FROM tokens t "
+				      "JOIN users u ON u.id = t.user_id WHERE t.id = ? AND "
+				      "u.deleted_at IS NULL"),
+			id, read_token_v, t, 7, u);
+}
+
+int store_auth_token_by_hash(struct store_conn *c, const char *hash, struct token_rec *t,
+			     struct user_rec *u)
+{
+	return auth_one(c,
+			store_stmt(c, "SELECT t.id, t.user_id, t.name, t.version, t.created_at, "
+				      "t.issued_at, t.last_used_at, " USER_COLS_U " FROM tokens t "
+				      "JOIN users u ON u.id = t.user_id WHERE t.secret_hash = ? AND "
+				      "u.deleted_at IS NULL"),
+			hash, read_token_v, t, 7, u);
+}
+
+int store_auth_session_by_hash(struct store_conn *c, const char *hash, struct session_rec *s,
+			       struct user_rec *u)
+{
+	return auth_one(c,
+			store_stmt(c, "SELECT s.id, s.user_id, s.csrf_token, s.created_at, "
+				      "s.last_seen_at, s.expires_at, s.remote_ip, s.user_agent, "
+				      USER_COLS_U " FROM sessions s JOIN users u ON u.id = "
+				      "s.user_id WHERE s.secret_hash = ? AND u.deleted_at IS NULL"),
+			hash, read_session_v, s, 8, u);
 }

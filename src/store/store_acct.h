@@ -102,6 +102,14 @@ int store_token_renew(struct store_conn *c, const char *user_id, const char *id,
 int store_token_delete(struct store_conn *c, const char *user_id, const char *id);
 int store_token_touch(struct store_conn *c, const char *id, int64_t now);
 
+/* Authentication: a credential and its (live) user in one indexed query. */
+int store_auth_token_by_id(struct store_conn *c, const char *id, struct token_rec *t,
+			   struct user_rec *u);
+int store_auth_token_by_hash(struct store_conn *c, const char *hash, struct token_rec *t,
+			     struct user_rec *u);
+int store_auth_session_by_hash(struct store_conn *c, const char *hash, struct session_rec *s,
+			       struct user_rec *u);
+
 /* One-time links (mailed). consume checks kind, expiry and single use atomically. */
 int store_link_insert(struct store_conn *c, const char *user_id, const char *kind,
 		      const char *token_hash, const char *data, int64_t now, int64_t expires_at);

@@ -1,5 +1,6 @@
 /* store_apps.c - SQL for apps, formations, collaborators and account erasure. */
 #include "store/store_apps.h"
+#include "store/store_events.h"
 #include "util/err.h"
 
 #include <stdio.h>
@@ -370,43 +371,30 @@ static int exec_texts(struct store_conn *c, const char *sql, int n, const char *
 int store_user_erase(struct store_conn *c, const char *user_id, int64_t now)
 {
 	int rc;
-	char email[TXT(EMAIL_MAX)] = "", quoted[TXT(EMAIL_MAX) + 3];
-	sqlite3_stmt *st = store_stmt(c, "SELECT email FROM users WHERE id = ?");
-	if (!st)
-		return PP_EDB;
-	store_bind_text(st, 1, user_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		store_col_text(st, 0, email, sizeof email);
-	store_done(st);
-	snprintf(quoted, sizeof quoted, "\"%s\"", email);
-	const char *scrub[] = {quoted, user_id, email};
-	const char *uid[] = {user_id};
-	/* collaborator events on the apps it worked on name its email: scrub them */
-	if (email[0] &&
-	    (rc = exec_texts(c, "UPDATE events SET type_data = REPLACE(type_data, ?1, "
-				"'\"user account deleted\"') WHERE app_id IN (SELECT app_id FROM "
-				"collaborators WHERE user_id = ?2 OR lower(email) = lower(?3))",
-			     3, scrub)) != 0)
+	struct user_rec u;
+	if ((rc = store_user_get(c, user_id, &u)) != 0)
 		return rc;
-	if ((rc = exec_texts(c, "UPDATE events SET type_data = '{}' WHERE user_id = ? AND "
-				"app_id IS NULL",
-			     1, uid)) ||
+	const char *uid[] = {user_id};
+	const char *em[] = {u.email};
+	if ((rc = store_event_scrub(c, user_id, u.email, u.username)) ||
 	    (rc = exec_texts(c, "UPDATE collaborators SET status = 'user account deleted', "
 				"email = '', invitation_hash = NULL WHERE user_id = ?",
 			     1, uid)) ||
+	    /* invitations sent to the address and never accepted */
+	    (rc = exec_texts(c, "DELETE FROM collaborators WHERE status = 'pending' AND "
+				"lower(email) = lower(?)",
+			     1, em)) ||
 	    (rc = exec_texts(c, "DELETE FROM sessions WHERE user_id = ?", 1, uid)) ||
 	    (rc = exec_texts(c, "DELETE FROM tokens WHERE user_id = ?", 1, uid)) ||
-	    (rc = exec_texts(c, "DELETE FROM one_time_links WHERE user_id = ?", 1, uid)))
-		return rc;
-	const char *em[] = {email};
-	/* mails to the address (sent or not) are personal data too */
-	if (email[0] &&
+	    (rc = exec_texts(c, "DELETE FROM one_time_links WHERE user_id = ?", 1, uid)) ||
+	    /* mails to the address (sent or not) are personal data too */
 	    (rc = exec_texts(c, "DELETE FROM mail_outbox WHERE lower(to_addr) = lower(?)", 1, em)))
 		return rc;
-	st = store_stmt(c, "UPDATE users SET username = NULL, email = NULL, email_lc = NULL, "
-			   "unconfirmed_email = NULL, password_hash = NULL, fullname = '', "
-			   "company = NULL, location = NULL, email_newsletter = 0, "
-			   "suspension_reason = NULL, deleted_at = ? WHERE id = ?");
+	sqlite3_stmt *st = store_stmt(c, "UPDATE users SET username = NULL, email = NULL, "
+					 "email_lc = NULL, unconfirmed_email = NULL, "
+					 "password_hash = NULL, fullname = '', company = NULL, "
+					 "location = NULL, email_newsletter = 0, suspension_reason = "
+					 "NULL, deleted_at = ? WHERE id = ?");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);

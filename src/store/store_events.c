@@ -2,14 +2,18 @@
 #include "store/store_events.h"
 #include "util/err.h"
 
+#include <ctype.h>
+#include <jansson.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 
 int store_event_add(struct store_conn *c, const char *type, const char *user_id,
-		    const char *app_id, const char *app_name, const char *type_data, int64_t now)
+		    const char *app_id, const char *app_name, const char *type_data, int64_t now,
+		    int64_t *id)
 {
 	sqlite3_stmt *st = store_stmt(c, "INSERT INTO events(created_at, type, user_id, app_id, "
-					 "app_name, type_data) VALUES (?,?,?,?,?,?)");
+					 "app_name, type_data) VALUES (?,?,?,?,?,?) RETURNING id");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);
@@ -19,6 +23,116 @@ int store_event_add(struct store_conn *c, const char *type, const char *user_id,
 	store_bind_text(st, 5, app_name);
 	store_bind_text(st, 6, type_data ? type_data : "{}");
 	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && id)
+		*id = sqlite3_column_int64(st, 0);
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(st);
+	store_done(st);
+	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+}
+
+int store_event_subject_add(struct store_conn *c, int64_t id, const char *subject)
+{
+	sqlite3_stmt *st =
+		store_stmt(c, "INSERT INTO event_subjects(event_id, subject) VALUES (?, ?)");
+	if (!st)
+		return PP_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_text(st, 2, subject);
+	int rc = sqlite3_step(st);
+	store_done(st);
+	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+}
+
+/* Replaces, in place, every string equal to email (any case) or username. */
+static int scrub_json(json_t *v, const char *email, const char *username)
+{
+	int changed = 0;
+	const char *k;
+	json_t *x;
+	size_t i;
+	if (json_is_object(v)) {
+		json_object_foreach(v, k, x)
+		{
+			if (json_is_string(x) &&
+			    ((*email && strcasecmp(json_string_value(x), email) == 0) ||
+			     (*username && strcmp(json_string_value(x), username) == 0))) {
+				json_object_set_new(v, k, json_string("user account deleted"));
+				changed = 1;
+			} else {
+				changed |= scrub_json(x, email, username);
+			}
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+		{
+			if (json_is_string(x) &&
+			    ((*email && strcasecmp(json_string_value(x), email) == 0) ||
+			     (*username && strcmp(json_string_value(x), username) == 0))) {
+				json_array_set_new(v, i, json_string("user account deleted"));
+				changed = 1;
+			} else {
+				changed |= scrub_json(x, email, username);
+			}
+		}
+	}
+	return changed;
+}
+
+int store_event_scrub(struct store_conn *c, const char *user_id, const char *email,
+		      const char *username)
+{
+	char lc[TXT(EMAIL_MAX)];
+	size_t n = 0;
+	for (; email[n] && n + 1 < sizeof lc; n++)
+		lc[n] = (char)tolower((unsigned char)email[n]);
+	lc[n] = 0;
+	sqlite3_stmt *st = store_stmt(c, "UPDATE events SET type_data = '{}' WHERE user_id = ? AND "
+					 "app_id IS NULL");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, user_id);
+	int rc = sqlite3_step(st);
+	store_done(st);
+	if (rc != SQLITE_DONE)
+		return store_rc(c, rc);
+	st = store_stmt(c, "SELECT id, type_data FROM events WHERE id IN (SELECT event_id FROM "
+			   "event_subjects WHERE subject IN (?1, ?2)) OR (user_id = ?1 AND app_id IS "
+			   "NOT NULL)");
+	sqlite3_stmt *up = store_stmt(c, "UPDATE events SET type_data = ? WHERE id = ?");
+	if (!st || !up)
+		return PP_EDB;
+	store_bind_text(st, 1, user_id);
+	store_bind_text(st, 2, lc);
+	/* read and rewrite in the same pass: updates touch type_data only, not the scan's index */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *v = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
+		if (v && scrub_json(v, email, username)) {
+			char *txt = json_dumps(v, JSON_COMPACT);
+			if (txt) {
+				sqlite3_bind_text(up, 1, txt, -1, SQLITE_TRANSIENT);
+				sqlite3_bind_int64(up, 2, sqlite3_column_int64(st, 0));
+				int urc = sqlite3_step(up);
+				store_done(up);
+				free(txt);
+				if (urc != SQLITE_DONE) {
+					json_decref(v);
+					store_done(st);
+					return store_rc(c, urc);
+				}
+			}
+		}
+		json_decref(v);
+	}
+	store_done(st);
+	if (rc != SQLITE_DONE)
+		return store_rc(c, rc);
+	st = store_stmt(c, "DELETE FROM event_subjects WHERE subject IN (?, ?)");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, user_id);
+	store_bind_text(st, 2, lc);
+	rc = sqlite3_step(st);
 	store_done(st);
 	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
 }

@@ -19,9 +19,21 @@ struct event_rec {
 	const char *type_data; /* JSON text, valid during the callback only */
 };
 
-/* Appends an event; type_data is JSON text (NULL = "{}"); app_* may be NULL. */
+/* Appends an event; type_data is JSON text (NULL = "{}"); app_* may be NULL; *id (may be
+ * NULL) receives its id. */
 int store_event_add(struct store_conn *c, const char *type, const char *user_id,
-		    const char *app_id, const char *app_name, const char *type_data, int64_t now);
+		    const char *app_id, const char *app_name, const char *type_data, int64_t now,
+		    int64_t *id);
+/* Records that event id names subject (a user id or a lower-cased email) in its type_data. */
+int store_event_subject_add(struct store_conn *c, int64_t id, const char *subject);
+/*
+ * Erases an account's personal data from events: its account events lose
+ * their type_data; in the events that name it (subjects, or that it did on
+ * apps) every string equal to its email (any case) or username becomes
+ * "user account deleted".
+ */
+int store_event_scrub(struct store_conn *c, const char *user_id, const char *email,
+		      const char *username);
 
 /*
  * One page of a timeline, newest first, read through the (user_id, id) or

@@ -85,3 +85,38 @@ def test_bad_confirm_bodies(server):
         r = requests.post(f"{server.url}/v1/users/delete/del-x/confirm", json=body)
         assert r.status_code == 400, body
     assert requests.post(f"{server.url}/v1/users/delete").status_code == 401
+
+
+def test_deleted_owner_vanishes_from_others_timelines(server):
+    anna, bert = user_client(server), user_client(server)
+    app = create_app(anna)
+    # invited under another case of the address
+    r = anna.post(f"/v1/apps/{app['name']}/collaborators",
+                  {"collaborator": {"email": bert.user["email"].upper()}})
+    assert r.status_code == 201
+    body = server.wait_mail(bert.user["email"].upper(), "invited")["body"]
+    tok = body.split("/#/invitation/")[1].split()[0]
+    assert bert.get("/v1/apps/collaboration?token=" + tok).status_code == 200
+    assert anna.delete(f"/v1/apps/{app['name']}?current_name={app['name']}").status_code == 204
+    assert anna.post("/v1/users/delete").status_code == 202
+    did, dtok = deletion_token(server, anna.user["email"])
+    assert confirm(server, did, dtok).status_code == 204
+    text = str(bert.get("/v1/events?per_page=100").json())
+    assert anna.user["email"] not in text and anna.user["username"] not in text
+    assert "user account deleted" in text
+    # and when bert goes too, nothing of his stays in the store's events
+    assert bert.post("/v1/users/delete").status_code == 202
+    did, dtok = deletion_token(server, bert.user["email"])
+    assert confirm(server, did, dtok).status_code == 204
+    rows = server.sql("SELECT type_data FROM events WHERE app_id = ?", app["id"])
+    dump = " ".join(r[0] for r in rows).lower()
+    for who in (anna, bert):
+        assert who.user["email"].lower() not in dump and who.user["username"] not in dump
+
+
+def test_confirm_does_not_touch_the_browser_cookie(server):
+    u = user_client(server)
+    u.post("/v1/users/delete")
+    did, tok = deletion_token(server, u.user["email"])
+    r = confirm(server, did, tok)
+    assert r.status_code == 204 and "Set-Cookie" not in r.headers
