@@ -75,6 +75,11 @@ SELECT i, 1700000000000 + i * 10, CASE WHEN i % 2 = 0 THEN 'restart' ELSE 'login
 FROM k;
 CREATE INDEX events_user ON events(user_id, id, created_at);
 CREATE INDEX events_app ON events(app_id, id, created_at);
+-- what paasportd maintains on every insert
+DELETE FROM event_counts;
+INSERT INTO event_counts(scope, n) SELECT 'u:' || user_id, COUNT(*) FROM events GROUP BY user_id;
+INSERT INTO event_counts(scope, n) SELECT 'a:' || app_id, COUNT(*) FROM events
+  WHERE app_id IS NOT NULL GROUP BY app_id;
 COMMIT;
 ANALYZE;
 SQL

@@ -55,19 +55,30 @@ json_t *render_session(const struct session_rec *s, const char *current_id)
 
 json_t *render_event(const struct event_rec *e)
 {
+	/* built member by member: this runs 30 times per timeline page */
 	json_t *td = e->type_data ? json_loads(e->type_data, 0, NULL) : NULL;
-	if (!td)
-		td = json_object();
-	json_t *user = e->user_id[0] ? json_pack("{s:s, s:o, s:o}", "id", e->user_id, "username",
-						 str_or_null(e->username), "email",
-						 str_or_null(e->email))
-				     : json_null();
-	char id[32];
-	snprintf(id, sizeof id, "%lld", (long long)e->id);
-	return json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "id", id, "created_at",
-			 render_time(e->created_at), "type", e->type, "user", user, "app_id",
-			 str_or_null(e->app_id), "app_name", str_or_null(e->app_name), "type_data",
-			 td);
+	json_t *o = json_object(), *user = json_null();
+	char id[24], *p = id + sizeof id - 1;
+	unsigned long long n = (unsigned long long)e->id;
+	*p = 0;
+	do {
+		*--p = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	if (e->user_id[0]) {
+		user = json_object();
+		json_object_set_new_nocheck(user, "id", json_string(e->user_id));
+		json_object_set_new_nocheck(user, "username", str_or_null(e->username));
+		json_object_set_new_nocheck(user, "email", str_or_null(e->email));
+	}
+	json_object_set_new_nocheck(o, "id", json_string(p));
+	json_object_set_new_nocheck(o, "created_at", render_time(e->created_at));
+	json_object_set_new_nocheck(o, "type", json_string(e->type));
+	json_object_set_new_nocheck(o, "user", user);
+	json_object_set_new_nocheck(o, "app_id", str_or_null(e->app_id));
+	json_object_set_new_nocheck(o, "app_name", str_or_null(e->app_name));
+	json_object_set_new_nocheck(o, "type_data", td ? td : json_object());
+	return o;
 }
 
 static const char *role_name(enum app_role r)

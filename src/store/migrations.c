@@ -131,7 +131,15 @@ const char *const migrations[] = {
 	"CREATE TABLE event_subjects ("
 	"  event_id INTEGER NOT NULL REFERENCES events(id),"
 	"  subject TEXT NOT NULL);"
-	"CREATE INDEX event_subjects_subject ON event_subjects(subject, event_id);",
+	"CREATE INDEX event_subjects_subject ON event_subjects(subject, event_id);"
+	/* events per timeline ('u:<user id>', 'a:<app id>'): pages need no COUNT scan */
+	"CREATE TABLE event_counts ("
+	"  scope TEXT PRIMARY KEY,"
+	"  n INTEGER NOT NULL);"
+	"INSERT INTO event_counts(scope, n) SELECT 'u:' || user_id, COUNT(*) FROM events "
+	"  WHERE user_id IS NOT NULL GROUP BY user_id;"
+	"INSERT INTO event_counts(scope, n) SELECT 'a:' || app_id, COUNT(*) FROM events "
+	"  WHERE app_id IS NOT NULL GROUP BY app_id;",
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

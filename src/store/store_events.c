@@ -8,27 +8,62 @@
 #include <strings.h>
 #include <string.h>
 
+static int step_one(struct store_conn *c, sqlite3_stmt *st)
+{
+	if (!st)
+		return PP_EDB;
+	int rc = sqlite3_step(st);
+	store_done(st);
+	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+}
+
+static int count_up(struct store_conn *c, const char *prefix, const char *key)
+{
+	sqlite3_stmt *st = store_stmt(c, "INSERT INTO event_counts(scope, n) VALUES (? || ?, 1) "
+					 "ON CONFLICT(scope) DO UPDATE SET n = n + 1");
+	if (!st)
+		return PP_EDB;
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+	store_bind_text(st, 2, key);
+	return step_one(c, st);
+}
+
 int store_event_add(struct store_conn *c, const char *type, const char *user_id,
 		    const char *app_id, const char *app_name, const char *type_data, int64_t now,
 		    int64_t *id)
 {
+	/* a savepoint: the event and its counters land together, in or out of a transaction */
+	int rc = step_one(c, store_stmt(c, "SAVEPOINT event_add"));
+	if (rc)
+		return rc;
 	sqlite3_stmt *st = store_stmt(c, "INSERT INTO events(created_at, type, user_id, app_id, "
 					 "app_name, type_data) VALUES (?,?,?,?,?,?) RETURNING id");
-	if (!st)
-		return PP_EDB;
+	if (!st) {
+		rc = PP_EDB;
+		goto out;
+	}
 	sqlite3_bind_int64(st, 1, now);
 	store_bind_text(st, 2, type);
 	store_bind_text(st, 3, user_id);
 	store_bind_text(st, 4, app_id);
 	store_bind_text(st, 5, app_name);
 	store_bind_text(st, 6, type_data ? type_data : "{}");
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && id)
+	int src = sqlite3_step(st);
+	if (src == SQLITE_ROW && id)
 		*id = sqlite3_column_int64(st, 0);
-	if (rc == SQLITE_ROW)
-		rc = sqlite3_step(st);
+	if (src == SQLITE_ROW)
+		src = sqlite3_step(st);
 	store_done(st);
-	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+	rc = src == SQLITE_DONE ? 0 : store_rc(c, src);
+	if (rc == 0 && user_id)
+		rc = count_up(c, "u:", user_id);
+	if (rc == 0 && app_id)
+		rc = count_up(c, "a:", app_id);
+out:
+	if (rc)
+		step_one(c, store_stmt(c, "ROLLBACK TO event_add"));
+	int rrc = step_one(c, store_stmt(c, "RELEASE event_add"));
+	return rc ? rc : rrc;
 }
 
 int store_event_subject_add(struct store_conn *c, int64_t id, const char *subject)
@@ -152,29 +187,71 @@ static int max_event_id(struct store_conn *c, int64_t *out)
 	return rc == SQLITE_ROW ? 0 : store_rc(c, rc);
 }
 
-int store_event_list(struct store_conn *c, struct event_query *q, int64_t *total,
+/* Events of the timeline newer than the anchor (usually none: an index range). */
+static int count_newer(struct store_conn *c, const struct event_query *q, int64_t *n)
+{
+	sqlite3_stmt *st =
+		q->user_id ? store_stmt(c, "SELECT COUNT(*) FROM events WHERE user_id = ? AND id > ?")
+			   : store_stmt(c, "SELECT COUNT(*) FROM events WHERE app_id = ? AND id > ?");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, q->user_id ? q->user_id : q->app_id);
+	sqlite3_bind_int64(st, 2, q->anchor);
+	int rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	store_done(st);
+	return rc == SQLITE_ROW ? 0 : store_rc(c, rc);
+}
+
+static int count_window(struct store_conn *c, const struct event_query *q, int64_t *total)
+{
+	const char *key = q->user_id ? q->user_id : q->app_id;
+	int rc;
+	if (q->since_ms > 0) {
+		/* ?from= (at most 72 hours): count that window */
+		sqlite3_stmt *st =
+			q->user_id ? store_stmt(c, "SELECT COUNT(*) FROM events WHERE user_id = ? "
+						   "AND id <= ? AND created_at >= ?")
+				   : store_stmt(c, "SELECT COUNT(*) FROM events WHERE app_id = ? "
+						   "AND id <= ? AND created_at >= ?");
+		if (!st)
+			return PP_EDB;
+		store_bind_text(st, 1, key);
+		sqlite3_bind_int64(st, 2, q->anchor);
+		sqlite3_bind_int64(st, 3, q->since_ms);
+		rc = sqlite3_step(st);
+		*total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		store_done(st);
+		return rc == SQLITE_ROW ? 0 : store_rc(c, rc);
+	}
+	/* the timeline's counter, less what came after the anchor */
+	sqlite3_stmt *st = store_stmt(c, "SELECT n FROM event_counts WHERE scope = ? || ?");
+	if (!st)
+		return PP_EDB;
+	sqlite3_bind_text(st, 1, q->user_id ? "u:" : "a:", -1, SQLITE_STATIC);
+	store_bind_text(st, 2, key);
+	rc = sqlite3_step(st);
+	int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	store_done(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_rc(c, rc);
+	int64_t newer = 0;
+	if ((rc = count_newer(c, q, &newer)) != 0)
+		return rc;
+	*total = n - newer;
+	return 0;
+}
+
+static int list_page(struct store_conn *c, struct event_query *q, int64_t *total,
 		     void (*cb)(const struct event_rec *, void *), void *arg)
 {
 	int rc;
 	if (q->anchor <= 0 && (rc = max_event_id(c, &q->anchor)) != 0)
 		return rc;
+	if ((rc = count_window(c, q, total)) != 0)
+		return rc;
 	const char *key = q->user_id ? q->user_id : q->app_id;
-	/* two statement texts per filter column keep each query on its index */
-	sqlite3_stmt *st =
-		q->user_id ? store_stmt(c, "SELECT COUNT(*) FROM events WHERE user_id = ? AND id <= "
-					   "? AND created_at >= ?")
-			   : store_stmt(c, "SELECT COUNT(*) FROM events WHERE app_id = ? AND id <= "
-					   "? AND created_at >= ?");
-	if (!st)
-		return PP_EDB;
-	store_bind_text(st, 1, key);
-	sqlite3_bind_int64(st, 2, q->anchor);
-	sqlite3_bind_int64(st, 3, q->since_ms);
-	rc = sqlite3_step(st);
-	*total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	store_done(st);
-	if (rc != SQLITE_ROW)
-		return store_rc(c, rc);
+	sqlite3_stmt *st;
 	st = q->user_id ? store_stmt(c, EVENT_SELECT "WHERE e.user_id = ? AND e.id <= ? AND "
 						     "e.created_at >= ? ORDER BY e.id DESC LIMIT ? "
 						     "OFFSET ?")
@@ -204,6 +281,18 @@ int store_event_list(struct store_conn *c, struct event_query *q, int64_t *total
 	}
 	store_done(st);
 	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+}
+
+int store_event_list(struct store_conn *c, struct event_query *q, int64_t *total,
+		     void (*cb)(const struct event_rec *, void *), void *arg)
+{
+	/* one read snapshot: the anchor, the counter and the page agree */
+	int rc = step_one(c, store_stmt(c, "SAVEPOINT event_list"));
+	if (rc)
+		return rc;
+	rc = list_page(c, q, total, cb, arg);
+	int rrc = step_one(c, store_stmt(c, "RELEASE event_list"));
+	return rc ? rc : rrc;
 }
 
 int store_mail_enqueue(struct store_conn *c, const char *to, const char *subject, const char *body,

@@ -89,3 +89,19 @@ def test_event_types_catalogue(server):
     names = {t["name"] for t in requests.get(server.url + "/v1/event_types").json()["event_types"]}
     assert {"new_app", "delete_app", "scale", "restart", "new_collaborator",
             "accept_collaborator", "delete_collaborator", "change_collaborator_role"} <= names
+
+
+def test_timeline_counters_match_the_events(server):
+    a, b = user_client(server), user_client(server)
+    app = create_app(b)
+    join(server, b, app, a)
+    for _ in range(3):
+        a.post(f"/v1/apps/{app['name']}/restart")
+    requests.post(server.url + "/v1/session", json={"login": a.user["username"], "password": "wrong password!"})
+    for scope, col, key in (("u:", "user_id", a.user["id"]), ("u:", "user_id", b.user["id"]),
+                            ("a:", "app_id", app["id"])):
+        (n,) = server.sql("SELECT n FROM event_counts WHERE scope = ?", scope + key)[0]
+        (real,) = server.sql(f"SELECT COUNT(*) FROM events WHERE {col} = ?", key)[0]
+        assert n == real
+    assert a.get("/v1/events").json()["meta"]["pagination"]["total_count"] == \
+        server.sql("SELECT COUNT(*) FROM events WHERE user_id = ?", a.user["id"])[0][0]
