@@ -37,7 +37,7 @@ void time_iso8601(int64_t ms, char out[TIME_ISO_LEN])
 	/* digits by hand: this runs for every date of every response */
 	const int v[] = {year / 100, year % 100, tm.tm_mon + 1, tm.tm_mday,
 			 tm.tm_hour, tm.tm_min,    tm.tm_sec};
-	static const char sep[] = {0, '-', '-', 'T', ':', ':', '.'};
+	static const char sep[] = {0, 0, '-', '-', 'T', ':', ':'};
 	char *o = out;
 	for (int i = 0; i < 7; i++) {
 		if (sep[i])
@@ -45,6 +45,7 @@ void time_iso8601(int64_t ms, char out[TIME_ISO_LEN])
 		*o++ = (char)('0' + v[i] / 10);
 		*o++ = (char)('0' + v[i] % 10);
 	}
+	*o++ = '.';
 	*o++ = (char)('0' + frac / 100);
 	*o++ = (char)('0' + frac / 10 % 10);
 	*o++ = (char)('0' + frac % 10);
