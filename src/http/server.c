@@ -466,15 +466,15 @@ int http_start(struct app *app, struct http_server **out)
 	unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)(cores > 0 ? cores : 1);
 	s->d = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC,
-		cfg->port, NULL, NULL, on_request, app, MHD_OPTION_SOCK_ADDR, &sa,
+		cfg->port, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, &sa,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)cfg->conn_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)cfg->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 		(unsigned)cfg->per_ip_conn_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)HTTP_HEADER_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 		(unsigned)HTTP_LISTEN_BACKLOG, MHD_OPTION_STRICT_FOR_CLIENT, 1,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, app, MHD_OPTION_EXTERNAL_LOGGER,
-		mhd_log, NULL, MHD_OPTION_END);
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, app, MHD_OPTION_END);
 	if (!s->d) {
 		log_error("cannot listen on %s", cfg->listen);
 		free(s);
