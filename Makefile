@@ -62,6 +62,7 @@ run: all
 # The whole suite: release build, then the same unit and API suites under
 # ASan+UBSan, the browser test, short fuzz runs and valgrind on the unit tests.
 test: deps-test
+	$(MAKE) format-check
 	$(MAKE) all
 	$(MAKE) test-unit
 	$(MAKE) test-api
@@ -118,7 +119,8 @@ format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'fuzz/*.c')
 
 format-check:
-	clang-format --dry-run --Werror $$(git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'fuzz/*.c')
+	@clang-format --dry-run --Werror $$(git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'fuzz/*.c') \
+		&& echo "format: clang-format clean"
 
 clean:
 	rm -rf build bin

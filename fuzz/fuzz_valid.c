@@ -15,34 +15,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-        char *s = malloc(size + 1);
-        if (!s)
-                return 0;
-        memcpy(s, data, size);
-        s[size] = 0;
-        size_t n = strlen(s);
-        size_t chars = valid_utf8_chars(s);
-        if (chars > n)
-                abort();
-        if (!valid_username(s)) {
-                if (n < USERNAME_MIN || n > USERNAME_MAX || s[0] == '-' || s[0] == '_')
-                        abort();
-        }
-        if (!valid_email(s)) {
-                if (n == 0 || chars > EMAIL_MAX || !strchr(s, '@') || strpbrk(s, " \r\n\t<>"))
-                        abort();
-        }
-        const char *t1 = valid_text(s, FULLNAME_MAX, 0), *t2 = valid_text(s, FULLNAME_MAX, 1);
-        if (!t1 && (n == 0 || chars > FULLNAME_MAX))
-                abort();
-        if (n > 0 && (t1 == NULL) != (t2 == NULL))
-                abort();
-        const char *p = pw_policy(s, "alice", "alice@example.com");
-        if (!p && (chars < PW_MIN_CHARS || chars > PW_MAX_CHARS))
-                abort();
-        /* the password equal to the username or email is always refused */
-        if (pw_policy(s, s, NULL) == NULL && n > 0)
-                abort();
-        free(s);
-        return 0;
+	char *s = malloc(size + 1);
+	if (!s)
+		return 0;
+	memcpy(s, data, size);
+	s[size] = 0;
+	size_t n = strlen(s);
+	size_t chars = valid_utf8_chars(s);
+	if (chars > n)
+		abort();
+	if (!valid_username(s)) {
+		if (n < USERNAME_MIN || n > USERNAME_MAX || s[0] == '-' || s[0] == '_')
+			abort();
+	}
+	if (!valid_email(s)) {
+		if (n == 0 || chars > EMAIL_MAX || !strchr(s, '@') || strpbrk(s, " \r\n\t<>"))
+			abort();
+	}
+	const char *t1 = valid_text(s, FULLNAME_MAX, 0), *t2 = valid_text(s, FULLNAME_MAX, 1);
+	if (!t1 && (n == 0 || chars > FULLNAME_MAX))
+		abort();
+	if (n > 0 && (t1 == NULL) != (t2 == NULL))
+		abort();
+	const char *p = pw_policy(s, "alice", "alice@example.com");
+	if (!p && (chars < PW_MIN_CHARS || chars > PW_MAX_CHARS))
+		abort();
+	/* the password equal to the username or email is always refused */
+	if (pw_policy(s, s, NULL) == NULL && n > 0)
+		abort();
+	free(s);
+	return 0;
 }

@@ -16,8 +16,8 @@ static int parse_int(const char *name, const char *v, int lo, int hi, int *out)
 	char *end;
 	long n = strtol(v, &end, 10);
 	if (*v == 0 || *end != 0 || n < lo || n > hi) {
-		fprintf(stderr, "paasportd: %s must be an integer in [%d, %d], got '%s'\n", name, lo,
-			hi, v);
+		fprintf(stderr, "paasportd: %s must be an integer in [%d, %d], got '%s'\n", name,
+		        lo, hi, v);
 		return -1;
 	}
 	*out = (int)n;
@@ -59,38 +59,39 @@ int config_load(struct config *c, int argc, char **argv)
 	c->conn_timeout_s = 30;
 	c->login_ip_per_min = 30;
 	c->login_account_per_min = 10;
-	c->pwhash_ops = 2;          /* ASVS 5.0 appendix C: t=2 needs m >= 19 MiB */
+	c->pwhash_ops = 2;         /* ASVS 5.0 appendix C: t=2 needs m >= 19 MiB */
 	c->pwhash_mem_kib = 19456; /* 19 MiB */
 	c->access_log = 1;
 	c->mail_retry_base_s = 30;
 
 	const struct opt opts[] = {
-		{"listen", "PAASPORT_LISTEN", c->listen, NULL, 0, 0, "host:port to listen on"},
-		{"database", "PAASPORT_DATABASE", c->database, NULL, 0, 0, "SQLite file"},
-		{"public-url", "PAASPORT_PUBLIC_URL", c->public_url, NULL, 0, 0, "URL in mails"},
-		{"smtp-url", "PAASPORT_SMTP_URL", c->smtp_url, NULL, 0, 0, "smtp://host:port"},
-		{"smtp-from", "PAASPORT_SMTP_FROM", c->smtp_from, NULL, 0, 0, "From: of mails"},
-		{"web-dir", "PAASPORT_WEB_DIR", c->web_dir, NULL, 0, 0, "dashboard files"},
-		{"repo-root", "PAASPORT_REPO_ROOT", c->repo_root, NULL, 0, 0, "git repositories"},
-		{"ssh-host", "PAASPORT_SSH_HOST", c->ssh_host, NULL, 0, 0, "host in git_url"},
-		{"threads", "PAASPORT_THREADS", NULL, &c->threads, 0, 256, "0 = one per core"},
-		{"max-connections", "PAASPORT_MAX_CONNECTIONS", NULL, &c->conn_limit, 1, 60000, ""},
-		{"max-connections-per-ip", "PAASPORT_MAX_CONNECTIONS_PER_IP", NULL,
-		 &c->per_ip_conn_limit, 1, 60000, ""},
-		{"connection-timeout", "PAASPORT_CONNECTION_TIMEOUT", NULL, &c->conn_timeout_s, 1,
-		 3600, "seconds"},
-		{"login-rate-per-ip", "PAASPORT_LOGIN_RATE_PER_IP", NULL, &c->login_ip_per_min, 1,
-		 1000000, "per minute"},
-		{"login-rate-per-account", "PAASPORT_LOGIN_RATE_PER_ACCOUNT", NULL,
-		 &c->login_account_per_min, 1, 1000000, "per minute"},
-		{"pwhash-opslimit", "PAASPORT_PWHASH_OPSLIMIT", NULL, &c->pwhash_ops, 1, 10, ""},
-		{"pwhash-memlimit-kib", "PAASPORT_PWHASH_MEMLIMIT_KIB", NULL, &c->pwhash_mem_kib, 8,
-		 1048576, ""},
-		{"pwhash-concurrency", "PAASPORT_PWHASH_CONCURRENCY", NULL, &c->pwhash_concurrency,
-		 0, 64, "0 = cores"},
-		{"access-log", "PAASPORT_ACCESS_LOG", NULL, &c->access_log, 0, 1, "1 = log requests"},
-		{"mail-retry-base", "PAASPORT_MAIL_RETRY_BASE", NULL, &c->mail_retry_base_s, 1,
-		 86400, "seconds"},
+	        {"listen", "PAASPORT_LISTEN", c->listen, NULL, 0, 0, "host:port to listen on"},
+	        {"database", "PAASPORT_DATABASE", c->database, NULL, 0, 0, "SQLite file"},
+	        {"public-url", "PAASPORT_PUBLIC_URL", c->public_url, NULL, 0, 0, "URL in mails"},
+	        {"smtp-url", "PAASPORT_SMTP_URL", c->smtp_url, NULL, 0, 0, "smtp://host:port"},
+	        {"smtp-from", "PAASPORT_SMTP_FROM", c->smtp_from, NULL, 0, 0, "From: of mails"},
+	        {"web-dir", "PAASPORT_WEB_DIR", c->web_dir, NULL, 0, 0, "dashboard files"},
+	        {"repo-root", "PAASPORT_REPO_ROOT", c->repo_root, NULL, 0, 0, "git repositories"},
+	        {"ssh-host", "PAASPORT_SSH_HOST", c->ssh_host, NULL, 0, 0, "host in git_url"},
+	        {"threads", "PAASPORT_THREADS", NULL, &c->threads, 0, 256, "0 = one per core"},
+	        {"max-connections", "PAASPORT_MAX_CONNECTIONS", NULL, &c->conn_limit, 1, 60000, ""},
+	        {"max-connections-per-ip", "PAASPORT_MAX_CONNECTIONS_PER_IP", NULL,
+	         &c->per_ip_conn_limit, 1, 60000, ""},
+	        {"connection-timeout", "PAASPORT_CONNECTION_TIMEOUT", NULL, &c->conn_timeout_s, 1,
+	         3600, "seconds"},
+	        {"login-rate-per-ip", "PAASPORT_LOGIN_RATE_PER_IP", NULL, &c->login_ip_per_min, 1,
+	         1000000, "per minute"},
+	        {"login-rate-per-account", "PAASPORT_LOGIN_RATE_PER_ACCOUNT", NULL,
+	         &c->login_account_per_min, 1, 1000000, "per minute"},
+	        {"pwhash-opslimit", "PAASPORT_PWHASH_OPSLIMIT", NULL, &c->pwhash_ops, 1, 10, ""},
+	        {"pwhash-memlimit-kib", "PAASPORT_PWHASH_MEMLIMIT_KIB", NULL, &c->pwhash_mem_kib, 8,
+	         1048576, ""},
+	        {"pwhash-concurrency", "PAASPORT_PWHASH_CONCURRENCY", NULL, &c->pwhash_concurrency,
+	         0, 64, "0 = cores"},
+	        {"access-log", "PAASPORT_ACCESS_LOG", NULL, &c->access_log, 0, 1,
+	         "1 = log requests"},
+	        {"mail-retry-base", "PAASPORT_MAIL_RETRY_BASE", NULL, &c->mail_retry_base_s, 1,
+	         86400, "seconds"},
 	};
 	const size_t nopts = sizeof opts / sizeof opts[0];
 

@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 	}
 	if (metrics_new(app.routes, app.nroutes, &app.metrics) || rl_new(&app.rl) ||
 	    pw_new((unsigned long long)cfg.pwhash_ops, (size_t)cfg.pwhash_mem_kib * 1024,
-		   cfg.pwhash_concurrency, &app.pw) ||
+	           cfg.pwhash_concurrency, &app.pw) ||
 	    webfiles_load(cfg.web_dir, &app.web) || jwtcache_new(&app.jwts))
 		goto out;
 	if (mailer_start(&app, &app.mailer) != 0)
@@ -85,8 +85,9 @@ int main(int argc, char **argv)
 	if (http_start(&app, &http) != 0)
 		goto out;
 	log_json("info", "paasportd listening",
-		 json_pack("{s:s, s:s, s:s, s:i, s:b}", "url", cfg.public_url, "listen", cfg.listen,
-			   "database", cfg.database, "threads", threads, "smtp", cfg.smtp_url[0] != 0));
+	         json_pack("{s:s, s:s, s:s, s:i, s:b}", "url", cfg.public_url, "listen", cfg.listen,
+	                   "database", cfg.database, "threads", threads, "smtp",
+	                   cfg.smtp_url[0] != 0));
 	if (isatty(STDOUT_FILENO) || getenv("PAASPORT_PRINT_URL"))
 		printf("paasportd is running: open http://%s/ (API at http://%s/v1)\n", cfg.listen,
 		       cfg.listen);

@@ -64,6 +64,6 @@ void api_metrics(struct req *r);
 /* Shared by handlers: a one-time link token, its hash and the mailed URL. */
 #define LINK_TOKEN_BYTES 32
 void api_mail_link(struct req *r, const char *to, const char *subject, const char *intro,
-		   const char *url_path, const char *token);
+                   const char *url_path, const char *token);
 
 #endif

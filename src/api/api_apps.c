@@ -74,8 +74,8 @@ void api_apps_create(struct req *r)
 		reply_invalid1(r, "name", "is already taken");
 		return;
 	}
-	if ((rc = store_app_insert(db, &a)) || (rc = store_formation_set(db, a.id, a.owner_id, &f,
-									  a.created_at)) ||
+	if ((rc = store_app_insert(db, &a)) ||
+	    (rc = store_formation_set(db, a.id, a.owner_id, &f, a.created_at)) ||
 	    (rc = events_add(db, "new_app", r->user.id, a.id, a.name, NULL)))
 		goto fail;
 	if ((rc = apps_repo_create(r->app->cfg->repo_root, a.id)) != 0)
@@ -189,7 +189,7 @@ static json_t *amounts(const struct formation_rec *f, int n, int sizes)
 	json_t *o = json_object();
 	for (int i = 0; i < n; i++)
 		json_object_set_new(o, f[i].type,
-				    sizes ? json_string(f[i].size) : json_integer(f[i].amount));
+		                    sizes ? json_string(f[i].size) : json_integer(f[i].amount));
 	return o;
 }
 
@@ -215,8 +215,9 @@ void api_apps_scale(struct req *r)
 	if (apps_apply_scale(r->json, cur, ncur, next, &nnext, &changed, &up, errors, &bad) != 0) {
 		store_rollback(db);
 		if (bad)
-			reply_error(r, 400, "containers must be an array of {\"name\": string, "
-					    "\"amount\": integer, \"size\": string}");
+			reply_error(r, 400,
+			            "containers must be an array of {\"name\": string, "
+			            "\"amount\": integer, \"size\": string}");
 		else {
 			reply_invalid(r, errors);
 			errors = NULL;
@@ -227,10 +228,11 @@ void api_apps_scale(struct req *r)
 		char url[CONFIG_STR_MAX + 32];
 		store_rollback(db);
 		snprintf(url, sizeof url, "%s/#/billing", r->app->cfg->public_url);
-		reply_json(r, 402, json_pack("{s:s, s:s}", "error",
-					     "the owner's account is suspended: pay the open invoice "
-					     "to scale up",
-					     "url", url));
+		reply_json(r, 402,
+		           json_pack("{s:s, s:s}", "error",
+		                     "the owner's account is suspended: pay the open invoice "
+		                     "to scale up",
+		                     "url", url));
 		goto out;
 	}
 	int64_t now = time_now_ms();
@@ -245,10 +247,10 @@ void api_apps_scale(struct req *r)
 	}
 	if (rc == 0 && changed)
 		rc = events_add(db, "scale", r->user.id, a.id, a.name,
-				json_pack("{s:o, s:o, s:o, s:o}", "previous_containers",
-					  amounts(cur, ncur, 0), "containers",
-					  amounts(next, nnext, 0), "previous_sizes",
-					  amounts(cur, ncur, 1), "sizes", amounts(next, nnext, 1)));
+		                json_pack("{s:o, s:o, s:o, s:o}", "previous_containers",
+		                          amounts(cur, ncur, 0), "containers",
+		                          amounts(next, nnext, 0), "previous_sizes",
+		                          amounts(cur, ncur, 1), "sizes", amounts(next, nnext, 1)));
 	if (rc == 0 && changed)
 		rc = store_app_touch(db, a.id, a.status, now);
 	if (rc == 0)
@@ -281,8 +283,7 @@ void api_apps_restart(struct req *r)
 	}
 	size_t i;
 	json_t *v;
-	json_array_foreach(scope, i, v)
-	{
+	json_array_foreach (scope, i, v) {
 		int found = 0;
 		if (!json_is_string(v)) {
 			reply_error(r, 400, "scope must be an array of container type names");
@@ -295,8 +296,7 @@ void api_apps_restart(struct req *r)
 			return;
 		}
 	}
-	json_t *td = json_pack("{s:O}", "scope",
-			       json_array_size(scope) ? scope : json_null());
+	json_t *td = json_pack("{s:O}", "scope", json_array_size(scope) ? scope : json_null());
 	if ((rc = events_add(req_db(r), "restart", r->user.id, a.id, a.name, td)) != 0) {
 		reply_rc(r, rc, "app");
 		return;
@@ -310,10 +310,10 @@ void api_container_sizes(struct req *r)
 	for (size_t i = 0; i < apps_sizes_count; i++) {
 		const struct container_size *s = &apps_sizes[i];
 		json_array_append_new(
-			arr, json_pack("{s:s, s:s, s:s, s:i, s:I, s:i, s:i}", "id", s->name, "name",
-				       s->name, "human_name", s->human_name, "ordinal", s->ordinal,
-				       "memory", (json_int_t)s->memory, "hourly_price",
-				       s->hourly_cents, "thirtydays_price", s->hourly_cents * 720));
+		        arr, json_pack("{s:s, s:s, s:s, s:i, s:I, s:i, s:i}", "id", s->name, "name",
+		                       s->name, "human_name", s->human_name, "ordinal", s->ordinal,
+		                       "memory", (json_int_t)s->memory, "hourly_price",
+		                       s->hourly_cents, "thirtydays_price", s->hourly_cents * 720));
 	}
 	reply_json(r, 200, json_pack("{s:o}", "container_sizes", arr));
 }

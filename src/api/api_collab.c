@@ -23,7 +23,7 @@
 static json_t *collab_data(const struct collab_rec *k, int with_limited)
 {
 	json_t *c = json_pack("{s:s, s:s, s:s}", "id", k->id, "email", k->email, "username",
-			      k->username[0] ? k->username : "n/a");
+	                      k->username[0] ? k->username : "n/a");
 	if (with_limited)
 		json_object_set_new(c, "is_limited", json_boolean(k->is_limited));
 	return json_pack("{s:o}", "collaborator", c);
@@ -41,13 +41,13 @@ void api_collab_list(struct req *r)
 		return;
 	json_t *arr = json_array();
 	/* the owner first */
-	json_array_append_new(arr, json_pack("{s:s, s:o, s:s, s:s, s:s, s:b, s:s, s:s, s:o, s:n}",
-					     "id", a.owner_id, "email",
-					     a.owner_email[0] ? json_string(a.owner_email) : json_null(),
-					     "user_id", a.owner_id, "username", a.owner_username,
-					     "status", "owner", "is_limited", 0, "app_id", a.id,
-					     "app_name", a.name, "created_at",
-					     render_time(a.created_at), "expires_at"));
+	json_array_append_new(
+	        arr,
+	        json_pack("{s:s, s:o, s:s, s:s, s:s, s:b, s:s, s:s, s:o, s:n}", "id", a.owner_id,
+	                  "email", a.owner_email[0] ? json_string(a.owner_email) : json_null(),
+	                  "user_id", a.owner_id, "username", a.owner_username, "status", "owner",
+	                  "is_limited", 0, "app_id", a.id, "app_name", a.name, "created_at",
+	                  render_time(a.created_at), "expires_at"));
 	int rc = store_collab_list(req_db(r), a.id, add_collab, arr);
 	if (rc) {
 		json_decref(arr);
@@ -101,7 +101,7 @@ void api_collab_invite(struct req *r)
 	/* an account with this email that already collaborates, or a pending invite */
 	struct user_rec u;
 	int exists = store_collab_exists(
-		db, a.id, store_user_by_login(db, email, &u) == 0 ? u.id : NULL, email);
+	        db, a.id, store_user_by_login(db, email, &u) == 0 ? u.id : NULL, email);
 	if (exists == 1) {
 		store_rollback(db);
 		reply_invalid1(r, "email", "is already a collaborator or invited");
@@ -110,17 +110,17 @@ void api_collab_invite(struct req *r)
 	const char *about[] = {k.email};
 	if ((rc = store_collab_insert(db, &k, hash)) ||
 	    (rc = events_add_about(db, "new_collaborator", r->user.id, a.id, a.name,
-				   json_pack("{s:{s:s, s:b}}", "collaborator", "email", k.email,
-					     "is_limited", k.is_limited),
-				   about, 1)))
+	                           json_pack("{s:{s:s, s:b}}", "collaborator", "email", k.email,
+	                                     "is_limited", k.is_limited),
+	                           about, 1)))
 		goto fail;
 	char intro[512];
 	snprintf(intro, sizeof intro,
-		 "%s invites you to collaborate on the app '%s'. Follow this link, logged in "
-		 "with the account you want to use (valid 7 days):",
-		 r->user.username, a.name);
+	         "%s invites you to collaborate on the app '%s'. Follow this link, logged in "
+	         "with the account you want to use (valid 7 days):",
+	         r->user.username, a.name);
 	api_mail_link(r, k.email, "You are invited to collaborate on a paasport app", intro,
-		      "/#/invitation/", token);
+	              "/#/invitation/", token);
 	if ((rc = store_commit(db)) != 0)
 		goto fail;
 	mailer_wake(r->app->mailer);
@@ -165,8 +165,9 @@ void api_collab_accept(struct req *r)
 	rc = store_app_for_user(db, k.app_id, r->user.id, &a);
 	if (rc == 0) {
 		store_rollback(db);
-		reply_error(r, 409, a.role == ROLE_OWNER ? "you own this app"
-							 : "you already collaborate on this app");
+		reply_error(r, 409,
+		            a.role == ROLE_OWNER ? "you own this app"
+		                                 : "you already collaborate on this app");
 		return;
 	}
 	if ((rc = store_collab_accept(db, k.id, r->user.id, time_now_ms())) != 0)
@@ -175,12 +176,12 @@ void api_collab_accept(struct req *r)
 		memset(&inviter, 0, sizeof inviter);
 	const char *about[] = {r->user.id, k.inviter_id, k.email};
 	if ((rc = events_add_about(db, "accept_collaborator", r->user.id, k.app_id, k.app_name,
-				   json_pack("{s:{s:s, s:s, s:s, s:b, s:{s:s, s:s}}}",
-					     "collaborator", "id", k.id, "email", r->user.email,
-					     "username", r->user.username, "is_limited",
-					     k.is_limited, "inviter", "email", inviter.email,
-					     "username", inviter.username),
-				   about, 3)) ||
+	                           json_pack("{s:{s:s, s:s, s:s, s:b, s:{s:s, s:s}}}",
+	                                     "collaborator", "id", k.id, "email", r->user.email,
+	                                     "username", r->user.username, "is_limited",
+	                                     k.is_limited, "inviter", "email", inviter.email,
+	                                     "username", inviter.username),
+	                           about, 3)) ||
 	    (rc = store_commit(db)))
 		goto fail;
 	if ((rc = store_app_for_user(db, k.app_id, r->user.id, &a)) != 0)
@@ -215,8 +216,8 @@ void api_collab_update(struct req *r)
 		k.is_limited = limited;
 		const char *about[] = {k.user_id, k.email};
 		if ((rc = store_collab_set_limited(db, k.id, limited)) ||
-		    (rc = events_add_about(db, "change_collaborator_role", r->user.id, a.id,
-					   a.name, collab_data(&k, 1), about, 2)))
+		    (rc = events_add_about(db, "change_collaborator_role", r->user.id, a.id, a.name,
+		                           collab_data(&k, 1), about, 2)))
 			goto fail;
 	}
 	if ((rc = store_commit(db)))
@@ -247,7 +248,7 @@ void api_collab_delete(struct req *r)
 	const char *about[] = {k.user_id, k.email};
 	if ((rc = store_collab_delete(db, k.id)) ||
 	    (rc = events_add_about(db, "delete_collaborator", r->user.id, a.id, a.name,
-				   collab_data(&k, 0), about, 2)) ||
+	                           collab_data(&k, 0), about, 2)) ||
 	    (rc = store_commit(db)))
 		goto fail;
 	reply_empty(r, 204);

@@ -61,9 +61,9 @@ static void list_events(struct req *r, const char *user_id, const char *app_id)
 		reply_error(r, 400, "from must be a number of hours from 1 to 72");
 		return;
 	}
-	struct event_query q = {user_id, app_id, anchor,
-				from ? time_now_ms() - from * 3600 * 1000 : 0, paging_offset(&p),
-				p.per_page};
+	struct event_query q = {
+	        user_id,           app_id,    anchor, from ? time_now_ms() - from * 3600 * 1000 : 0,
+	        paging_offset(&p), p.per_page};
 	json_t *arr = json_array();
 	int rc = store_event_list(req_db(r), &q, &total, add_event, arr);
 	if (rc) {
@@ -73,7 +73,7 @@ static void list_events(struct req *r, const char *user_id, const char *app_id)
 	}
 	json_t *meta = paging_meta(&p, total);
 	json_object_set_new(json_object_get(meta, "pagination"), "anchor",
-			    json_integer((json_int_t)q.anchor));
+	                    json_integer((json_int_t)q.anchor));
 	reply_json(r, 200, json_pack("{s:o, s:o}", "events", arr, "meta", meta));
 }
 
@@ -97,9 +97,9 @@ void api_event_types(struct req *r)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < events_types_count; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "name",
-						     events_types[i].name, "display_name",
-						     events_types[i].display_name, "description",
-						     events_types[i].description));
+		json_array_append_new(arr,
+		                      json_pack("{s:s, s:s, s:s}", "name", events_types[i].name,
+		                                "display_name", events_types[i].display_name,
+		                                "description", events_types[i].description));
 	reply_json(r, 200, json_pack("{s:o}", "event_types", arr));
 }

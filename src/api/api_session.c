@@ -17,14 +17,14 @@
 #include <string.h>
 
 #define SESSION_SECRET_BYTES 32
-#define CSRF_BYTES 32
+#define CSRF_BYTES           32
 
 static void set_cookie(struct req *r, const char *value, int max_age_s)
 {
 	char c[256];
 	snprintf(c, sizeof c, "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s",
-		 HTTP_SESSION_COOKIE, value, max_age_s,
-		 r->app->cfg->secure_cookies ? "; Secure" : "");
+	         HTTP_SESSION_COOKIE, value, max_age_s,
+	         r->app->cfg->secure_cookies ? "; Secure" : "");
 	reply_header(r, MHD_HTTP_HEADER_SET_COOKIE, c);
 }
 
@@ -71,8 +71,8 @@ void api_session_create(struct req *r)
 	set_cookie(r, secret, (int)(AUTH_SESSION_MAX_MS / 1000));
 	sodium_memzero(secret, sizeof secret);
 	reply_json(r, 200,
-		   json_pack("{s:o, s:s, s:o}", "user", render_user(&u, r->app->cfg), "csrf_token",
-			     s.csrf_token, "session", render_session(&s, s.id)));
+	           json_pack("{s:o, s:s, s:o}", "user", render_user(&u, r->app->cfg), "csrf_token",
+	                     s.csrf_token, "session", render_session(&s, s.id)));
 }
 
 void api_session_show(struct req *r)
@@ -82,9 +82,9 @@ void api_session_show(struct req *r)
 		return;
 	}
 	reply_json(r, 200,
-		   json_pack("{s:o, s:s, s:o}", "user", render_user(&r->user, r->app->cfg),
-			     "csrf_token", r->session.csrf_token, "session",
-			     render_session(&r->session, r->session.id)));
+	           json_pack("{s:o, s:s, s:o}", "user", render_user(&r->user, r->app->cfg),
+	                     "csrf_token", r->session.csrf_token, "session",
+	                     render_session(&r->session, r->session.id)));
 }
 
 void api_session_delete(struct req *r)

@@ -19,20 +19,21 @@
 #include <string.h>
 #include <strings.h>
 
-#define EMAIL_CONFIRM_TTL_MS (24LL * 3600 * 1000)
+#define EMAIL_CONFIRM_TTL_MS  (24LL * 3600 * 1000)
 #define PASSWORD_RESET_TTL_MS (3600LL * 1000)
 #define ACCOUNT_DELETE_TTL_MS (24LL * 3600 * 1000)
-#define DELETE_REASON_MAX 2000
+#define DELETE_REASON_MAX     2000
 
 void api_mail_link(struct req *r, const char *to, const char *subject, const char *intro,
-		   const char *url_path, const char *token)
+                   const char *url_path, const char *token)
 {
 	struct buf b;
 	buf_init(&b, 16384);
-	buf_appendf(&b,
-		    "Hello,\r\n\r\n%s\r\n\r\n%s%s%s\r\n\r\nIf you did not ask for this, ignore this "
-		    "mail: nothing changes without the link.\r\n\r\n-- paasport\r\n",
-		    intro, r->app->cfg->public_url, url_path, token);
+	buf_appendf(
+	        &b,
+	        "Hello,\r\n\r\n%s\r\n\r\n%s%s%s\r\n\r\nIf you did not ask for this, ignore this "
+	        "mail: nothing changes without the link.\r\n\r\n-- paasport\r\n",
+	        intro, r->app->cfg->public_url, url_path, token);
 	if (b.data)
 		mailer_enqueue(req_db(r), to, subject, b.data);
 	buf_release(&b);
@@ -40,7 +41,7 @@ void api_mail_link(struct req *r, const char *to, const char *subject, const cha
 
 /* Creates a one-time link of kind for user and returns its token. */
 static int new_link(struct req *r, const char *user_id, const char *kind, const char *data,
-		    int64_t ttl_ms, char token[RAND_SECRET_MAX])
+                    int64_t ttl_ms, char token[RAND_SECRET_MAX])
 {
 	char hash[RAND_SHA256_HEX_LEN];
 	int64_t now = time_now_ms();
@@ -69,8 +70,9 @@ void api_users_create(struct req *r)
 	if (jx_opt_str(in, "email", &email) || jx_opt_str(in, "username", &username) ||
 	    jx_opt_str(in, "password", &password) || jx_opt_str(in, "fullname", &fullname) ||
 	    jx_opt_str(in, "referral_code", &referral)) {
-		reply_error(r, 400, "email, username, password, fullname and referral_code must "
-				    "be strings");
+		reply_error(r, 400,
+		            "email, username, password, fullname and referral_code must "
+		            "be strings");
 		goto out;
 	}
 	const char *m;
@@ -151,8 +153,8 @@ void api_users_self(struct req *r)
 }
 
 /* Copies an optional string field after validation; 1 when it changes the value. */
-static int take_text(json_t *errors, const char *field, const char *v, const char *(*check)(const char *),
-		     size_t max, char *dst, size_t cap)
+static int take_text(json_t *errors, const char *field, const char *v,
+                     const char *(*check)(const char *), size_t max, char *dst, size_t cap)
 {
 	if (!v)
 		return 0;
@@ -171,8 +173,7 @@ void api_users_update(struct req *r)
 {
 	json_t *in = jx_unwrap(r->json, "user");
 	json_t *errors = json_object(), *fields = json_array();
-	const char *username, *email, *fullname, *company, *location, *password, *confirm,
-		*current;
+	const char *username, *email, *fullname, *company, *location, *password, *confirm, *current;
 	int newsletter, rc, email_change = 0, pw_change = 0;
 	struct user_rec u = r->user;
 	char hash[PW_HASH_MAX] = "", token[RAND_SECRET_MAX];
@@ -187,15 +188,15 @@ void api_users_update(struct req *r)
 		goto out;
 	}
 	if (take_text(errors, "username", username, valid_username, 0, u.username,
-		      sizeof u.username))
+	              sizeof u.username))
 		json_array_append_new(fields, json_string("username"));
 	if (take_text(errors, "fullname", fullname, NULL, FULLNAME_MAX, u.fullname,
-		      sizeof u.fullname))
+	              sizeof u.fullname))
 		json_array_append_new(fields, json_string("fullname"));
 	if (take_text(errors, "company", company, NULL, COMPANY_MAX, u.company, sizeof u.company))
 		json_array_append_new(fields, json_string("company"));
 	if (take_text(errors, "location", location, NULL, LOCATION_MAX, u.location,
-		      sizeof u.location))
+	              sizeof u.location))
 		json_array_append_new(fields, json_string("location"));
 	if (newsletter >= 0 && newsletter != u.newsletter) {
 		u.newsletter = newsletter;
@@ -221,7 +222,8 @@ void api_users_update(struct req *r)
 	if (password) {
 		const char *m = pw_policy(password, u.username, u.email);
 		if (!current || !*current)
-			errors_add(errors, "current_password", "is required to change the password");
+			errors_add(errors, "current_password",
+			           "is required to change the password");
 		else if (pw_verify(r->app->pw, r->user.password_hash, current) != 0)
 			errors_add(errors, "current_password", "is invalid");
 		if (m)
@@ -257,17 +259,18 @@ void api_users_update(struct req *r)
 	rc = store_user_update_profile(db, &u);
 	if (rc == 0 && email_change == 1) {
 		rc = new_link(r, u.id, "confirm_email", u.unconfirmed_email, EMAIL_CONFIRM_TTL_MS,
-			      token);
+		              token);
 		if (rc == 0) {
 			api_mail_link(r, u.unconfirmed_email, "Confirm your new email address",
-				      "Follow this link to make this address the email of your "
-				      "paasport account (valid 24 hours):",
-				      "/#/confirm-email/", token);
-			mailer_enqueue(db, u.email, "Your email address is changing",
-				       "Hello,\r\n\r\nA change of the email address of your "
-				       "paasport account was asked. It takes effect only when the "
-				       "link mailed to the new address is followed.\r\n\r\nIf this "
-				       "was not you, change your password now.\r\n\r\n-- paasport\r\n");
+			              "Follow this link to make this address the email of your "
+			              "paasport account (valid 24 hours):",
+			              "/#/confirm-email/", token);
+			mailer_enqueue(
+			        db, u.email, "Your email address is changing",
+			        "Hello,\r\n\r\nA change of the email address of your "
+			        "paasport account was asked. It takes effect only when the "
+			        "link mailed to the new address is followed.\r\n\r\nIf this "
+			        "was not you, change your password now.\r\n\r\n-- paasport\r\n");
 		}
 	} else if (rc == 0 && email_change == -1) {
 		rc = store_link_void(db, u.id, "confirm_email", time_now_ms());
@@ -277,18 +280,19 @@ void api_users_update(struct req *r)
 		rc = store_user_set_password(db, u.id, hash, 1);
 		if (rc == 0)
 			rc = store_session_delete_others(
-				db, u.id, r->auth == AUTH_SESSION ? r->session.id : NULL);
+			        db, u.id, r->auth == AUTH_SESSION ? r->session.id : NULL);
 		if (rc == 0)
-			rc = mailer_enqueue(db, u.email, "Your password was changed",
-					    "Hello,\r\n\r\nThe password of your paasport account was "
-					    "just changed; your other sessions were signed out.\r\n\r\n"
-					    "If this was not you, reset your password now.\r\n\r\n-- "
-					    "paasport\r\n");
+			rc = mailer_enqueue(
+			        db, u.email, "Your password was changed",
+			        "Hello,\r\n\r\nThe password of your paasport account was "
+			        "just changed; your other sessions were signed out.\r\n\r\n"
+			        "If this was not you, reset your password now.\r\n\r\n-- "
+			        "paasport\r\n");
 		json_array_append_new(fields, json_string("password"));
 	}
 	if (rc == 0 && json_array_size(fields))
 		rc = events_add(db, "edit_profile", u.id, NULL, NULL,
-				json_pack("{s:O}", "fields", fields));
+		                json_pack("{s:O}", "fields", fields));
 	if (rc == 0)
 		rc = store_commit(db);
 	if (rc == PP_ECONFLICT) {
@@ -333,7 +337,7 @@ void api_users_email_confirm(struct req *r)
 		return;
 	}
 	rc = store_link_consume(db, "confirm_email", hash, time_now_ms(), user_id, email,
-				sizeof email);
+	                        sizeof email);
 	if (rc == PP_ENOTFOUND || rc == PP_EEXPIRED) {
 		store_rollback(db);
 		reply_invalid1(r, "token", "is invalid, used or expired");
@@ -353,7 +357,7 @@ void api_users_email_confirm(struct req *r)
 	}
 	if (rc == 0)
 		rc = events_add(db, "edit_profile", u.id, NULL, NULL,
-				json_pack("{s:[s]}", "fields", "email"));
+		                json_pack("{s:[s]}", "fields", "email"));
 	if (rc == 0)
 		rc = store_commit(db);
 	if (rc) {
@@ -377,22 +381,25 @@ void api_users_reset_request(struct req *r)
 	if (strlen(email) <= EMAIL_MAX * 4 && store_begin(db) == 0) {
 		int rc = store_user_by_login(db, email, &u);
 		if (rc == 0 && strcasecmp(u.email, email) == 0) {
-			rc = new_link(r, u.id, "password_reset", NULL, PASSWORD_RESET_TTL_MS, token);
+			rc = new_link(r, u.id, "password_reset", NULL, PASSWORD_RESET_TTL_MS,
+			              token);
 			if (rc == 0)
-				api_mail_link(r, u.email, "Reset your paasport password",
-					      "Follow this link to choose a new password (valid one "
-					      "hour, once):",
-					      "/#/reset-password/", token);
+				api_mail_link(
+				        r, u.email, "Reset your paasport password",
+				        "Follow this link to choose a new password (valid one "
+				        "hour, once):",
+				        "/#/reset-password/", token);
 			if (rc == 0)
 				rc = events_add(db, "password_reset_query", u.id, NULL, NULL,
-						json_pack("{s:s}", "remote_ip", r->ip));
+				                json_pack("{s:s}", "remote_ip", r->ip));
 			if (rc == 0 && store_commit(db) == 0)
 				mailer_wake(r->app->mailer);
 		}
 		store_rollback(db);
 	}
-	reply_json(r, 202, json_pack("{s:s}", "message",
-				      "if an account has this email, a reset link was mailed to it"));
+	reply_json(r, 202,
+	           json_pack("{s:s}", "message",
+	                     "if an account has this email, a reset link was mailed to it"));
 }
 
 void api_users_reset_perform(struct req *r)
@@ -439,12 +446,13 @@ void api_users_reset_perform(struct req *r)
 		rc = store_session_delete_others(db, u.id, NULL);
 	if (rc == 0)
 		rc = events_add(db, "password_reset_success", u.id, NULL, NULL,
-				json_pack("{s:s}", "remote_ip", r->ip));
+		                json_pack("{s:s}", "remote_ip", r->ip));
 	if (rc == 0)
-		rc = mailer_enqueue(db, u.email, "Your password was reset",
-				    "Hello,\r\n\r\nThe password of your paasport account was just "
-				    "reset with a mailed link; every session was signed out.\r\n\r\n"
-				    "-- paasport\r\n");
+		rc = mailer_enqueue(
+		        db, u.email, "Your password was reset",
+		        "Hello,\r\n\r\nThe password of your paasport account was just "
+		        "reset with a mailed link; every session was signed out.\r\n\r\n"
+		        "-- paasport\r\n");
 	if (rc == 0)
 		rc = store_commit(db);
 	sodium_memzero(pwh, sizeof pwh);
@@ -475,9 +483,9 @@ static int refuse_if_owner(struct req *r, const char *user_id)
 		json_decref(names);
 		return 0;
 	}
-	reply_json(r, 409, json_pack("{s:s, s:o}", "error",
-				      "the account still owns apps: delete them first", "apps",
-				      names));
+	reply_json(r, 409,
+	           json_pack("{s:s, s:o}", "error",
+	                     "the account still owns apps: delete them first", "apps", names));
 	return PP_ECONFLICT;
 }
 
@@ -494,9 +502,9 @@ void api_users_delete_request(struct req *r)
 		goto fail;
 	snprintf(path, sizeof path, "/#/delete-account/%s/", id);
 	api_mail_link(r, r->user.email, "Confirm the deletion of your paasport account",
-		      "Follow this link to delete your account for good (valid 24 hours, once). "
-		      "Your personal data is erased; invoices are kept as the law requires:",
-		      path, token);
+	              "Follow this link to delete your account for good (valid 24 hours, once). "
+	              "Your personal data is erased; invoices are kept as the law requires:",
+	              path, token);
 	if ((rc = store_commit(db)))
 		goto fail;
 	mailer_wake(r->app->mailer);
@@ -516,15 +524,17 @@ void api_users_delete_confirm(struct req *r)
 	int rc;
 	if (jx_opt_str(in, "token", &token) || jx_opt_str(in, "reason", &reason) ||
 	    jx_opt_str(in, "details", &details) || !token || !*token || strlen(token) > 128) {
-		reply_error(r, 400, "deletion.token must be a non-empty string (reason and details "
-				    "optional strings)");
+		reply_error(r, 400,
+		            "deletion.token must be a non-empty string (reason and details "
+		            "optional strings)");
 		return;
 	}
 	if ((reason && valid_utf8_chars(reason) > DELETE_REASON_MAX) ||
 	    (details && valid_utf8_chars(details) > DELETE_REASON_MAX)) {
-		reply_invalid1(r, reason && valid_utf8_chars(reason) > DELETE_REASON_MAX ? "reason"
-											: "details",
-			       "is too long");
+		reply_invalid1(r,
+		               reason && valid_utf8_chars(reason) > DELETE_REASON_MAX ? "reason"
+		                                                                      : "details",
+		               "is too long");
 		return;
 	}
 	rand_sha256_hex(token, strlen(token), hash);
@@ -532,7 +542,8 @@ void api_users_delete_confirm(struct req *r)
 	if ((rc = store_begin(db)) != 0)
 		goto fail;
 	rc = store_link_consume(db, "delete_account", hash, time_now_ms(), user_id, id, sizeof id);
-	if (rc == PP_ENOTFOUND || rc == PP_EEXPIRED || (rc == 0 && strcmp(id, req_param(r, "id")))) {
+	if (rc == PP_ENOTFOUND || rc == PP_EEXPIRED ||
+	    (rc == 0 && strcmp(id, req_param(r, "id")))) {
 		store_rollback(db);
 		reply_invalid1(r, "token", "is invalid, used or expired");
 		return;

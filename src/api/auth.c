@@ -35,7 +35,7 @@ int auth_parse_basic(const char *header, char *user, size_t ucap, char *pass, si
 		b++;
 	if (strlen(b) > AUTH_BASIC_MAX ||
 	    sodium_base642bin(dec, sizeof dec - 1, b, strlen(b), NULL, &n, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) != 0)
+	                      sodium_base64_VARIANT_ORIGINAL) != 0)
 		return PP_EINVAL;
 	dec[n] = 0;
 	if (memchr(dec, 0, n))
@@ -188,8 +188,7 @@ static void login_event(struct req *r, const char *type, const char *user_id)
 	events_add(req_db(r), type, user_id, NULL, NULL, json_pack("{s:s}", "remote_ip", r->ip));
 }
 
-int auth_password_login(struct req *r, const char *login, const char *password,
-			struct user_rec *u)
+int auth_password_login(struct req *r, const char *login, const char *password, struct user_rec *u)
 {
 	const struct config *cfg = r->app->cfg;
 	int64_t now = time_now_ms(), retry;
@@ -219,14 +218,15 @@ int auth_password_login(struct req *r, const char *login, const char *password,
 	if (u->locked_until > now) {
 		retry = u->locked_until - now;
 		reply_retry_after(r, retry);
-		reply_error(r, 429, "too many failed logins: the account is locked for a while, "
-				    "retry later or reset the password");
+		reply_error(r, 429,
+		            "too many failed logins: the account is locked for a while, "
+		            "retry later or reset the password");
 		return PP_ELOCKED;
 	}
 	if (pw_verify(r->app->pw, u->password_hash, password) != 0) {
 		int locked = 0;
 		store_user_login_failed(req_db(r), u->id, now, AUTH_LOCK_THRESHOLD, AUTH_LOCK_MS,
-					&locked);
+		                        &locked);
 		login_event(r, "login_failure", u->id);
 		if (locked)
 			login_event(r, "login_lock", u->id);

@@ -8,14 +8,14 @@
 
 #include "http/http.h"
 
-#define AUTH_LOCK_THRESHOLD 10               /* failed logins in a row */
-#define AUTH_LOCK_MS (15 * 60 * 1000)        /* lock duration */
+#define AUTH_LOCK_THRESHOLD  10               /* failed logins in a row */
+#define AUTH_LOCK_MS         (15 * 60 * 1000) /* lock duration */
 #define AUTH_SESSION_IDLE_MS (30 * 60 * 1000) /* ASVS 3.3.2 L2 */
-#define AUTH_SESSION_MAX_MS (12 * 3600 * 1000)
-#define AUTH_TOUCH_MS 60000 /* last_used_at / last_seen_at written at most once a minute */
-#define AUTH_TOKEN_PREFIX "tk-us-"
-#define AUTH_TOKEN_BYTES 32 /* 256 bits */
-#define AUTH_BASIC_MAX 1024
+#define AUTH_SESSION_MAX_MS  (12 * 3600 * 1000)
+#define AUTH_TOUCH_MS        60000 /* last_used_at / last_seen_at written at most once a minute */
+#define AUTH_TOKEN_PREFIX    "tk-us-"
+#define AUTH_TOKEN_BYTES     32 /* 256 bits */
+#define AUTH_BASIC_MAX       1024
 
 /*
  * Resolves the request's credentials into r->auth/r->user. Returns 0 (also
@@ -31,8 +31,7 @@ int auth_csrf_ok(struct req *r);
  * non-zero: 401 invalid credentials (same for unknown login), 429 throttled
  * or locked. Records login_success / login_failure / login_lock events.
  */
-int auth_password_login(struct req *r, const char *login, const char *password,
-			struct user_rec *u);
+int auth_password_login(struct req *r, const char *login, const char *password, struct user_rec *u);
 
 /* Decodes "Basic base64(user:pass)". Pure. PP_EINVAL when malformed. */
 int auth_parse_basic(const char *header, char *user, size_t ucap, char *pass, size_t pcap);

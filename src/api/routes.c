@@ -4,57 +4,58 @@
  */
 #include "api/api.h"
 
-#define PUB ROUTE_PUBLIC
+#define PUB  ROUTE_PUBLIC
 #define AUTH ROUTE_AUTH
 #define JSON ROUTE_JSON
 #define JOPT ROUTE_JSON_OPT
 
 const struct route api_routes[] = {
-	{"GET", "/healthz", api_healthz, PUB},
-	{"GET", "/metrics", api_metrics, PUB},
+        {"GET", "/healthz", api_healthz, PUB},
+        {"GET", "/metrics", api_metrics, PUB},
 
-	{"POST", "/v1/users", api_users_create, PUB | JSON | ROUTE_THROTTLE},
-	{"GET", "/v1/users/self", api_users_self, AUTH},
-	{"PUT", "/v1/users/account", api_users_update, AUTH | JSON},
-	{"PATCH", "/v1/account/profile", api_users_update, AUTH | JSON},
-	{"POST", "/v1/users/email/confirm", api_users_email_confirm, PUB | JSON | ROUTE_THROTTLE},
-	{"POST", "/v1/users/password/reset", api_users_reset_request, PUB | JSON | ROUTE_THROTTLE},
-	{"PUT", "/v1/users/password/reset", api_users_reset_perform, PUB | JSON | ROUTE_THROTTLE},
+        {"POST", "/v1/users", api_users_create, PUB | JSON | ROUTE_THROTTLE},
+        {"GET", "/v1/users/self", api_users_self, AUTH},
+        {"PUT", "/v1/users/account", api_users_update, AUTH | JSON},
+        {"PATCH", "/v1/account/profile", api_users_update, AUTH | JSON},
+        {"POST", "/v1/users/email/confirm", api_users_email_confirm, PUB | JSON | ROUTE_THROTTLE},
+        {"POST", "/v1/users/password/reset", api_users_reset_request, PUB | JSON | ROUTE_THROTTLE},
+        {"PUT", "/v1/users/password/reset", api_users_reset_perform, PUB | JSON | ROUTE_THROTTLE},
 
-	{"POST", "/v1/session", api_session_create, PUB | JSON | ROUTE_NO_CSRF},
-	{"GET", "/v1/session", api_session_show, AUTH},
-	{"DELETE", "/v1/session", api_session_delete, AUTH},
-	{"GET", "/v1/sessions", api_sessions_list, AUTH},
-	{"DELETE", "/v1/sessions/:id", api_sessions_delete, AUTH},
+        {"POST", "/v1/session", api_session_create, PUB | JSON | ROUTE_NO_CSRF},
+        {"GET", "/v1/session", api_session_show, AUTH},
+        {"DELETE", "/v1/session", api_session_delete, AUTH},
+        {"GET", "/v1/sessions", api_sessions_list, AUTH},
+        {"DELETE", "/v1/sessions/:id", api_sessions_delete, AUTH},
 
-	{"POST", "/v1/tokens", api_tokens_create, AUTH | ROUTE_BASIC | JOPT},
-	{"GET", "/v1/tokens", api_tokens_list, AUTH},
-	{"GET", "/v1/tokens/:id", api_tokens_show, AUTH},
-	{"PATCH", "/v1/tokens/:id/renew", api_tokens_renew, AUTH | JOPT},
-	{"DELETE", "/v1/tokens/:id", api_tokens_delete, AUTH},
-	{"POST", "/v1/tokens/exchange", api_tokens_exchange, PUB | ROUTE_BASIC | JOPT | ROUTE_THROTTLE},
+        {"POST", "/v1/tokens", api_tokens_create, AUTH | ROUTE_BASIC | JOPT},
+        {"GET", "/v1/tokens", api_tokens_list, AUTH},
+        {"GET", "/v1/tokens/:id", api_tokens_show, AUTH},
+        {"PATCH", "/v1/tokens/:id/renew", api_tokens_renew, AUTH | JOPT},
+        {"DELETE", "/v1/tokens/:id", api_tokens_delete, AUTH},
+        {"POST", "/v1/tokens/exchange", api_tokens_exchange,
+         PUB | ROUTE_BASIC | JOPT | ROUTE_THROTTLE},
 
-	{"POST", "/v1/users/delete", api_users_delete_request, AUTH | JOPT},
-	{"POST", "/v1/users/delete/:id/confirm", api_users_delete_confirm,
-	 PUB | JSON | ROUTE_THROTTLE},
+        {"POST", "/v1/users/delete", api_users_delete_request, AUTH | JOPT},
+        {"POST", "/v1/users/delete/:id/confirm", api_users_delete_confirm,
+         PUB | JSON | ROUTE_THROTTLE},
 
-	{"GET", "/v1/features/container_sizes", api_container_sizes, PUB},
-	{"POST", "/v1/apps", api_apps_create, AUTH | JSON},
-	{"GET", "/v1/apps", api_apps_list, AUTH},
-	{"GET", "/v1/apps/collaboration", api_collab_accept, AUTH},
-	{"GET", "/v1/apps/:app", api_apps_show, AUTH},
-	{"DELETE", "/v1/apps/:app", api_apps_delete, AUTH},
-	{"GET", "/v1/apps/:app/containers", api_apps_containers, AUTH},
-	{"POST", "/v1/apps/:app/scale", api_apps_scale, AUTH | JSON},
-	{"POST", "/v1/apps/:app/restart", api_apps_restart, AUTH | JOPT},
-	{"GET", "/v1/apps/:app/events", api_app_events_list, AUTH},
-	{"GET", "/v1/apps/:app/collaborators", api_collab_list, AUTH},
-	{"POST", "/v1/apps/:app/collaborators", api_collab_invite, AUTH | JSON},
-	{"PATCH", "/v1/apps/:app/collaborators/:id", api_collab_update, AUTH | JSON},
-	{"DELETE", "/v1/apps/:app/collaborators/:id", api_collab_delete, AUTH},
+        {"GET", "/v1/features/container_sizes", api_container_sizes, PUB},
+        {"POST", "/v1/apps", api_apps_create, AUTH | JSON},
+        {"GET", "/v1/apps", api_apps_list, AUTH},
+        {"GET", "/v1/apps/collaboration", api_collab_accept, AUTH},
+        {"GET", "/v1/apps/:app", api_apps_show, AUTH},
+        {"DELETE", "/v1/apps/:app", api_apps_delete, AUTH},
+        {"GET", "/v1/apps/:app/containers", api_apps_containers, AUTH},
+        {"POST", "/v1/apps/:app/scale", api_apps_scale, AUTH | JSON},
+        {"POST", "/v1/apps/:app/restart", api_apps_restart, AUTH | JOPT},
+        {"GET", "/v1/apps/:app/events", api_app_events_list, AUTH},
+        {"GET", "/v1/apps/:app/collaborators", api_collab_list, AUTH},
+        {"POST", "/v1/apps/:app/collaborators", api_collab_invite, AUTH | JSON},
+        {"PATCH", "/v1/apps/:app/collaborators/:id", api_collab_update, AUTH | JSON},
+        {"DELETE", "/v1/apps/:app/collaborators/:id", api_collab_delete, AUTH},
 
-	{"GET", "/v1/events", api_events_list, AUTH},
-	{"GET", "/v1/event_types", api_event_types, PUB},
+        {"GET", "/v1/events", api_events_list, AUTH},
+        {"GET", "/v1/event_types", api_event_types, PUB},
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

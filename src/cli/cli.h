@@ -26,53 +26,53 @@
 
 /* Exit statuses, documented in `paasport --help`. */
 enum {
-        CLI_EXIT_OK = 0,
-        CLI_EXIT_ERROR = 1, /* the API refused, the network failed, not logged in */
-        CLI_EXIT_USAGE = 2, /* bad command line */
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_ERROR = 1, /* the API refused, the network failed, not logged in */
+	CLI_EXIT_USAGE = 2, /* bad command line */
 };
 
 /* cli_cmd.flags */
 enum {
-        CLI_F_JSON = 1, /* accepts --json: print the API's raw JSON instead */
+	CLI_F_JSON = 1, /* accepts --json: print the API's raw JSON instead */
 };
 
 struct cli_ctx;
 
 /* A command-specific option: --name VALUE, or a flag when arg is NULL. */
 struct cli_opt {
-        const char *name; /* without the leading "--" */
-        const char *arg;  /* placeholder shown in help ("N"), NULL for a flag */
-        const char *help;
-        char short_name; /* 'a' for -a, 0 when there is no short form */
+	const char *name; /* without the leading "--" */
+	const char *arg;  /* placeholder shown in help ("N"), NULL for a flag */
+	const char *help;
+	char short_name; /* 'a' for -a, 0 when there is no short form */
 };
 
 struct cli_cmd {
-        const char *name;
-        const char *args;    /* usage of the positional arguments, "" when none */
-        const char *summary; /* one line for the command list */
-        const char *help;    /* longer text for `paasport help NAME`, may be NULL */
-        int (*run)(struct cli_ctx *c);
-        int min_args, max_args;
-        unsigned flags;
-        const struct cli_opt *opts; /* terminated by a row with name NULL; may be NULL */
+	const char *name;
+	const char *args;    /* usage of the positional arguments, "" when none */
+	const char *summary; /* one line for the command list */
+	const char *help;    /* longer text for `paasport help NAME`, may be NULL */
+	int (*run)(struct cli_ctx *c);
+	int min_args, max_args;
+	unsigned flags;
+	const struct cli_opt *opts; /* terminated by a row with name NULL; may be NULL */
 };
 
 struct cli_ctx {
-        const struct cli_cmd *cmd;
-        const char *api_url_opt; /* --api-url */
-        int json;                /* --json */
-        int argc;                /* positional arguments after the command */
-        const char *argv[CLI_MAX_ARGS];
-        const char *optval[CLI_MAX_OPTS]; /* by index in cmd->opts; "" for a flag given */
+	const struct cli_cmd *cmd;
+	const char *api_url_opt; /* --api-url */
+	int json;                /* --json */
+	int argc;                /* positional arguments after the command */
+	const char *argv[CLI_MAX_ARGS];
+	const char *optval[CLI_MAX_OPTS]; /* by index in cmd->opts; "" for a flag given */
 
-        /* set up by cli_ctx_load() */
-        const char *api_url;    /* effective: --api-url, $PAASPORT_API_URL, stored, default */
-        int api_url_explicit;   /* from --api-url or $PAASPORT_API_URL */
-        const char *env_token;  /* $PAASPORT_API_TOKEN */
-        struct cli_auth stored; /* the auth file, when stored_rc == 0 */
-        int stored_rc;          /* 0, PP_ENOTFOUND or another PP_E* (message in stored_err) */
-        char stored_err[CLI_CONFIG_ERR_LEN];
-        const char *token; /* after cli_need_auth(): the bearer token in use */
+	/* set up by cli_ctx_load() */
+	const char *api_url;    /* effective: --api-url, $PAASPORT_API_URL, stored, default */
+	int api_url_explicit;   /* from --api-url or $PAASPORT_API_URL */
+	const char *env_token;  /* $PAASPORT_API_TOKEN */
+	struct cli_auth stored; /* the auth file, when stored_rc == 0 */
+	int stored_rc;          /* 0, PP_ENOTFOUND or another PP_E* (message in stored_err) */
+	char stored_err[CLI_CONFIG_ERR_LEN];
+	const char *token; /* after cli_need_auth(): the bearer token in use */
 };
 
 /* Reads the environment and the auth file; resolves the API URL. */
@@ -123,9 +123,9 @@ void cli_format_time(const char *iso, const char *none, char out[CLI_TIME_LEN]);
 
 /* A table column: header, key in each row object, whether it holds a date. */
 struct cli_col {
-        const char *header;
-        const char *key;
-        int is_time;
+	const char *header;
+	const char *key;
+	int is_time;
 };
 /* Prints rows (a JSON array of objects) as an aligned table on stdout. */
 int cli_table(const struct cli_col *cols, size_t ncols, json_t *rows);

@@ -16,11 +16,11 @@
 #define CLI_CONFIG_FILE     "auth.json"
 
 struct cli_auth {
-        char *api_url;
-        char *token;    /* "tk-us-..." */
-        char *token_id; /* "tk-..." when this CLI created the token, else NULL */
-        char *user_id, *username, *email;
-        int loose_mode; /* set by load: the file is readable by group or others */
+	char *api_url;
+	char *token;    /* "tk-us-..." */
+	char *token_id; /* "tk-..." when this CLI created the token, else NULL */
+	char *user_id, *username, *email;
+	int loose_mode; /* set by load: the file is readable by group or others */
 };
 
 /* Frees the strings (the token is wiped first) and zeroes a. Accepts NULL. */

@@ -18,20 +18,20 @@
 #define CLI_HTTP_ERR_LEN           512 /* transport error messages */
 
 struct cli_http_req {
-        const char *method;   /* "GET", "POST", ... */
-        const char *base_url; /* "http://127.0.0.1:8080" (a trailing '/' is ignored) */
-        const char *path;     /* "/v1/users/self", already escaped */
-        json_t *body;         /* sent as JSON when not NULL */
-        const char *bearer;   /* Authorization: Bearer ... */
-        const char *basic_user, *basic_pass; /* HTTP Basic instead of bearer */
-        const char *otp;                     /* X-Authorization-OTP */
+	const char *method;   /* "GET", "POST", ... */
+	const char *base_url; /* "http://127.0.0.1:8080" (a trailing '/' is ignored) */
+	const char *path;     /* "/v1/users/self", already escaped */
+	json_t *body;         /* sent as JSON when not NULL */
+	const char *bearer;   /* Authorization: Bearer ... */
+	const char *basic_user, *basic_pass; /* HTTP Basic instead of bearer */
+	const char *otp;                     /* X-Authorization-OTP */
 };
 
 struct cli_http_resp {
-        long status;      /* HTTP status, 0 before a response arrived */
-        long retry_after; /* seconds from Retry-After, -1 when absent */
-        struct buf body;  /* raw body, at most CLI_HTTP_MAX_RESPONSE */
-        json_t *json;     /* the parsed body when it is a JSON object, else NULL */
+	long status;      /* HTTP status, 0 before a response arrived */
+	long retry_after; /* seconds from Retry-After, -1 when absent */
+	struct buf body;  /* raw body, at most CLI_HTTP_MAX_RESPONSE */
+	json_t *json;     /* the parsed body when it is a JSON object, else NULL */
 };
 
 /* Once per process, before any request / at exit. */

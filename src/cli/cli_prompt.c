@@ -24,79 +24,79 @@ static const int prompt_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
 static void on_signal(int sig)
 {
-        caught_signal = sig;
+	caught_signal = sig;
 }
 
 static int read_line(char *out, size_t cap)
 {
-        size_t n = 0;
-        int too_big = 0;
-        for (;;) {
-                char ch;
-                ssize_t r = read(STDIN_FILENO, &ch, 1);
-                if (r < 0 && errno == EINTR) {
-                        if (caught_signal)
-                                return PP_EIO;
-                        continue;
-                }
-                if (r < 0)
-                        return PP_EIO;
-                if (r == 0) {
-                        if (n == 0 && !too_big)
-                                return PP_ENOTFOUND;
-                        break;
-                }
-                if (ch == '\n')
-                        break;
-                if (n + 1 >= cap) {
-                        too_big = 1; /* read on to the end of the line, keep nothing more */
-                        continue;
-                }
-                out[n++] = ch;
-        }
-        if (n > 0 && out[n - 1] == '\r')
-                n--;
-        out[n] = 0;
-        return too_big ? PP_ETOOBIG : 0;
+	size_t n = 0;
+	int too_big = 0;
+	for (;;) {
+		char ch;
+		ssize_t r = read(STDIN_FILENO, &ch, 1);
+		if (r < 0 && errno == EINTR) {
+			if (caught_signal)
+				return PP_EIO;
+			continue;
+		}
+		if (r < 0)
+			return PP_EIO;
+		if (r == 0) {
+			if (n == 0 && !too_big)
+				return PP_ENOTFOUND;
+			break;
+		}
+		if (ch == '\n')
+			break;
+		if (n + 1 >= cap) {
+			too_big = 1; /* read on to the end of the line, keep nothing more */
+			continue;
+		}
+		out[n++] = ch;
+	}
+	if (n > 0 && out[n - 1] == '\r')
+		n--;
+	out[n] = 0;
+	return too_big ? PP_ETOOBIG : 0;
 }
 
 int cli_prompt_line(const char *prompt, int echo, char *out, size_t cap)
 {
-        struct termios saved_tio, quiet;
-        struct sigaction sa, saved_sa[PROMPT_NSIGNALS];
-        int tty = isatty(STDIN_FILENO), quiet_on = 0, rc;
-        size_t i;
+	struct termios saved_tio, quiet;
+	struct sigaction sa, saved_sa[PROMPT_NSIGNALS];
+	int tty = isatty(STDIN_FILENO), quiet_on = 0, rc;
+	size_t i;
 
-        if (cap == 0)
-                return PP_ETOOBIG;
-        out[0] = 0;
-        if (tty) {
-                fputs(prompt, stderr);
-                fflush(stderr);
-        }
-        if (tty && !echo && tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
-                caught_signal = 0;
-                memset(&sa, 0, sizeof sa);
-                sa.sa_handler = on_signal; /* no SA_RESTART: read() returns EINTR */
-                sigemptyset(&sa.sa_mask);
-                for (i = 0; i < PROMPT_NSIGNALS; i++) {
-                        sigaction(prompt_signals[i], &sa, &saved_sa[i]);
-                        if (saved_sa[i].sa_handler == SIG_IGN) /* keep what was ignored ignored */
-                                sigaction(prompt_signals[i], &saved_sa[i], NULL);
-                }
-                quiet = saved_tio;
-                quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-                tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-                quiet_on = 1;
-        }
-        rc = read_line(out, cap);
-        if (quiet_on) {
-                tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
-                for (i = 0; i < PROMPT_NSIGNALS; i++)
-                        sigaction(prompt_signals[i], &saved_sa[i], NULL);
-                fputc('\n', stderr);
-                if (caught_signal)
-                        raise(caught_signal);
-        }
-        return rc;
+	if (cap == 0)
+		return PP_ETOOBIG;
+	out[0] = 0;
+	if (tty) {
+		fputs(prompt, stderr);
+		fflush(stderr);
+	}
+	if (tty && !echo && tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
+		caught_signal = 0;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal; /* no SA_RESTART: read() returns EINTR */
+		sigemptyset(&sa.sa_mask);
+		for (i = 0; i < PROMPT_NSIGNALS; i++) {
+			sigaction(prompt_signals[i], &sa, &saved_sa[i]);
+			if (saved_sa[i].sa_handler == SIG_IGN) /* keep what was ignored ignored */
+				sigaction(prompt_signals[i], &saved_sa[i], NULL);
+		}
+		quiet = saved_tio;
+		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+		quiet_on = 1;
+	}
+	rc = read_line(out, cap);
+	if (quiet_on) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
+		for (i = 0; i < PROMPT_NSIGNALS; i++)
+			sigaction(prompt_signals[i], &saved_sa[i], NULL);
+		fputc('\n', stderr);
+		if (caught_signal)
+			raise(caught_signal);
+	}
+	return rc;
 }

@@ -16,9 +16,9 @@
 extern char **environ;
 
 const struct container_size apps_sizes[] = {
-	{"S", "Small", 0, 256LL << 20, 1},    {"M", "Medium", 1, 512LL << 20, 2},
-	{"L", "Large", 2, 1024LL << 20, 4},   {"XL", "X-Large", 3, 2048LL << 20, 8},
-	{"2XL", "2X-Large", 4, 4096LL << 20, 16}, {"3XL", "3X-Large", 5, 8192LL << 20, 32},
+        {"S", "Small", 0, 256LL << 20, 1},        {"M", "Medium", 1, 512LL << 20, 2},
+        {"L", "Large", 2, 1024LL << 20, 4},       {"XL", "X-Large", 3, 2048LL << 20, 8},
+        {"2XL", "2X-Large", 4, 4096LL << 20, 16}, {"3XL", "3X-Large", 5, 8192LL << 20, 32},
 };
 const size_t apps_sizes_count = sizeof apps_sizes / sizeof apps_sizes[0];
 
@@ -59,7 +59,8 @@ const char *apps_valid_type(const char *t)
 		return "container type names are 1 to 32 characters";
 	for (size_t i = 0; i < n; i++) {
 		char c = t[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '-' || c == '_'))))
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      (i > 0 && (c == '-' || c == '_'))))
 			return "container type names use lowercase letters, digits, '-' and '_'";
 	}
 	return NULL;
@@ -76,8 +77,8 @@ static void add_err(json_t *errors, const char *field, const char *msg)
 }
 
 int apps_apply_scale(json_t *body, const struct formation_rec *cur, int ncur,
-		     struct formation_rec *out, int *nout, int *changed, int *scales_up,
-		     json_t *errors, int *bad_request)
+                     struct formation_rec *out, int *nout, int *changed, int *scales_up,
+                     json_t *errors, int *bad_request)
 {
 	json_t *arr = json_object_get(body, "containers");
 	*bad_request = 0;
@@ -95,8 +96,7 @@ int apps_apply_scale(json_t *body, const struct formation_rec *cur, int ncur,
 	}
 	size_t i;
 	json_t *item;
-	json_array_foreach(arr, i, item)
-	{
+	json_array_foreach (arr, i, item) {
 		json_t *jn = json_object_get(item, "name"), *ja = json_object_get(item, "amount"),
 		       *js = json_object_get(item, "size");
 		if (!json_is_object(item) || !json_is_string(jn) || !json_is_integer(ja) ||
@@ -114,8 +114,9 @@ int apps_apply_scale(json_t *body, const struct formation_rec *cur, int ncur,
 			continue;
 		}
 		for (size_t k = 0; k < i; k++)
-			if (strcmp(json_string_value(json_object_get(json_array_get(arr, k), "name")),
-				   name) == 0) {
+			if (strcmp(json_string_value(
+			                   json_object_get(json_array_get(arr, k), "name")),
+			           name) == 0) {
 				add_err(errors, field, "is given twice");
 				break;
 			}

@@ -11,8 +11,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define APPS_DEFAULT_TYPE "web"
-#define APPS_DEFAULT_SIZE "M"
+#define APPS_DEFAULT_TYPE  "web"
+#define APPS_DEFAULT_SIZE  "M"
 #define APPS_INVITE_TTL_MS (7LL * 24 * 3600 * 1000)
 
 struct container_size {
@@ -40,8 +40,8 @@ const char *apps_valid_type(const char *t);
  * (types) returns PP_EINVAL with *bad_request = 1 (400). Pure.
  */
 int apps_apply_scale(json_t *body, const struct formation_rec *cur, int ncur,
-		     struct formation_rec *out, int *nout, int *changed, int *scales_up,
-		     json_t *errors, int *bad_request);
+                     struct formation_rec *out, int *nout, int *changed, int *scales_up,
+                     json_t *errors, int *bad_request);
 
 /* "<root>/<app id>.git" */
 int apps_repo_path(const char *root, const char *app_id, char *out, size_t cap);

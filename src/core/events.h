@@ -9,12 +9,12 @@
 #include <jansson.h>
 
 int events_add(struct store_conn *c, const char *type, const char *user_id, const char *app_id,
-	       const char *app_name, json_t *type_data);
+               const char *app_name, json_t *type_data);
 /* The same, recording the people type_data names (user ids or emails; NULL/"" skipped),
  * so that their deletion can erase them from it. */
 int events_add_about(struct store_conn *c, const char *type, const char *user_id,
-		     const char *app_id, const char *app_name, json_t *type_data,
-		     const char *const *subjects, int nsubjects);
+                     const char *app_id, const char *app_name, json_t *type_data,
+                     const char *const *subjects, int nsubjects);
 
 struct event_type_info {
 	const char *name;

@@ -21,7 +21,7 @@ const char *valid_username(const char *s)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-			 (i > 0 && (c == '-' || c == '_'));
+		         (i > 0 && (c == '-' || c == '_'));
 		if (!ok)
 			return "may contain only lowercase letters, digits, '-' and '_', and must "
 			       "start with a letter or digit";

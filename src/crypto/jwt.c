@@ -16,8 +16,8 @@ int jwt_sign(const unsigned char key[JWT_KEY_LEN], const struct jwt_claims *c, c
 	int rc = PP_ENOMEM;
 	char *payload = NULL;
 	json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "sub", c->sub, "tid", c->tid, "tv",
-			      (json_int_t)c->tv, "ae", (json_int_t)c->ae, "iat", (json_int_t)c->iat,
-			      "exp", (json_int_t)c->exp);
+	                      (json_int_t)c->tv, "ae", (json_int_t)c->ae, "iat", (json_int_t)c->iat,
+	                      "exp", (json_int_t)c->exp);
 	if (!o)
 		goto out;
 	payload = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
@@ -65,7 +65,7 @@ static int get_int(json_t *o, const char *k, int64_t *dst)
 }
 
 int jwt_verify(const unsigned char key[JWT_KEY_LEN], const char *token, size_t len, int64_t now_s,
-	       struct jwt_claims *c)
+               struct jwt_claims *c)
 {
 	int rc = PP_EAUTH;
 	json_t *h = NULL, *p = NULL;
@@ -82,8 +82,8 @@ int jwt_verify(const unsigned char key[JWT_KEY_LEN], const char *token, size_t l
 	/* signature first: nothing of an unauthenticated token is parsed further */
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
 	crypto_auth_hmacsha256(mac, (const unsigned char *)token, (size_t)(d2 - token), key);
-	if (sodium_base642bin(dec, sizeof dec, d2 + 1, len - (size_t)(d2 + 1 - token), NULL, &declen,
-			      NULL, B64) != 0 ||
+	if (sodium_base642bin(dec, sizeof dec, d2 + 1, len - (size_t)(d2 + 1 - token), NULL,
+	                      &declen, NULL, B64) != 0 ||
 	    declen != sizeof mac || sodium_memcmp(dec, mac, sizeof mac) != 0)
 		goto out;
 	/* fast path: the exact header jwt_sign() writes */
@@ -91,7 +91,7 @@ int jwt_verify(const unsigned char key[JWT_KEY_LEN], const char *token, size_t l
 	    memcmp(token, jwt_header_b64, sizeof jwt_header_b64 - 1) == 0)
 		goto payload;
 	if (sodium_base642bin(dec, sizeof dec, token, (size_t)(d1 - token), NULL, &declen, NULL,
-			      B64) != 0)
+	                      B64) != 0)
 		goto out;
 	h = json_loadb((const char *)dec, declen, JSON_REJECT_DUPLICATES, NULL);
 	/* exactly {"alg":"HS256"} with an optional "typ":"JWT": no crit, kid, jku... */
@@ -102,15 +102,15 @@ int jwt_verify(const unsigned char key[JWT_KEY_LEN], const char *token, size_t l
 		goto out;
 payload:
 	if (sodium_base642bin(dec, sizeof dec, d1 + 1, (size_t)(d2 - d1 - 1), NULL, &declen, NULL,
-			      B64) != 0)
+	                      B64) != 0)
 		goto out;
 	p = json_loadb((const char *)dec, declen, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(p))
 		goto out;
 	memset(c, 0, sizeof *c);
-	if (copy_str(p, "sub", c->sub, sizeof c->sub) || copy_str(p, "tid", c->tid, sizeof c->tid) ||
-	    get_int(p, "tv", &c->tv) || get_int(p, "ae", &c->ae) || get_int(p, "iat", &c->iat) ||
-	    get_int(p, "exp", &c->exp))
+	if (copy_str(p, "sub", c->sub, sizeof c->sub) ||
+	    copy_str(p, "tid", c->tid, sizeof c->tid) || get_int(p, "tv", &c->tv) ||
+	    get_int(p, "ae", &c->ae) || get_int(p, "iat", &c->iat) || get_int(p, "exp", &c->exp))
 		goto out;
 	rc = now_s < c->exp ? 0 : PP_EEXPIRED;
 out:

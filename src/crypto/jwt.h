@@ -14,7 +14,7 @@
 
 #define JWT_KEY_LEN 32
 #define JWT_MAX_LEN 1024
-#define JWT_TTL_S 3600
+#define JWT_TTL_S   3600
 
 struct jwt_claims {
 	char sub[64];
@@ -34,6 +34,6 @@ int jwt_sign(const unsigned char key[JWT_KEY_LEN], const struct jwt_claims *c, c
  * the expiry fails).
  */
 int jwt_verify(const unsigned char key[JWT_KEY_LEN], const char *token, size_t len, int64_t now_s,
-	       struct jwt_claims *c);
+               struct jwt_claims *c);
 
 #endif

@@ -53,7 +53,7 @@ static size_t slot_of(struct jwtcache *c, const char *token, size_t len)
 }
 
 int jwtcache_get(struct jwtcache *c, const char *token, size_t len, int64_t now_s,
-		 struct jwt_claims *claims)
+                 struct jwt_claims *claims)
 {
 	if (len == 0 || len >= JWT_MAX_LEN)
 		return PP_ENOTFOUND;
@@ -71,7 +71,7 @@ int jwtcache_get(struct jwtcache *c, const char *token, size_t len, int64_t now_
 }
 
 void jwtcache_put(struct jwtcache *c, const char *token, size_t len,
-		  const struct jwt_claims *claims)
+                  const struct jwt_claims *claims)
 {
 	if (len == 0 || len >= JWT_MAX_LEN)
 		return;

@@ -19,8 +19,8 @@ int jwtcache_new(struct jwtcache **out);
 void jwtcache_free(struct jwtcache *c);
 /* 0 and *claims on a hit that has not expired at now_s; PP_ENOTFOUND otherwise. */
 int jwtcache_get(struct jwtcache *c, const char *token, size_t len, int64_t now_s,
-		 struct jwt_claims *claims);
+                 struct jwt_claims *claims);
 void jwtcache_put(struct jwtcache *c, const char *token, size_t len,
-		  const struct jwt_claims *claims);
+                  const struct jwt_claims *claims);
 
 #endif

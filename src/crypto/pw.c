@@ -90,15 +90,15 @@ int pw_needs_rehash(struct pw *p, const char *hash)
 
 /* The most common passwords of 12+ characters in public breach lists. */
 static const char *const common[] = {
-	"123456789012", "1234567890123", "12345678901234", "123456789123", "qwertyuiopas",
-	"qwertyuiop123", "qwerty123456", "password1234", "password12345", "passwordpassword",
-	"111111111111", "000000000000", "aaaaaaaaaaaa", "abcdefghijkl", "abc123456789",
-	"iloveyou1234", "1q2w3e4r5t6y", "1qaz2wsx3edc", "zaq12wsxcde3", "qazwsxedcrfv",
-	"letmein12345", "welcome12345", "administrator", "changeme1234", "trustno11234",
-	"monkey123456", "dragon123456", "football1234", "baseball1234", "superman1234",
-	"sunshine1234", "princess1234", "azertyuiop12", "azerty123456", "motdepasse12",
-	"passw0rd1234", "p@ssw0rd1234", "qwertyqwerty", "asdfghjkl123", "1234qwerasdf",
-	"0987654321qw", "987654321098", "147258369147", "michael12345", "jessica12345",
+        "123456789012",  "1234567890123", "12345678901234", "123456789123",  "qwertyuiopas",
+        "qwertyuiop123", "qwerty123456",  "password1234",   "password12345", "passwordpassword",
+        "111111111111",  "000000000000",  "aaaaaaaaaaaa",   "abcdefghijkl",  "abc123456789",
+        "iloveyou1234",  "1q2w3e4r5t6y",  "1qaz2wsx3edc",   "zaq12wsxcde3",  "qazwsxedcrfv",
+        "letmein12345",  "welcome12345",  "administrator",  "changeme1234",  "trustno11234",
+        "monkey123456",  "dragon123456",  "football1234",   "baseball1234",  "superman1234",
+        "sunshine1234",  "princess1234",  "azertyuiop12",   "azerty123456",  "motdepasse12",
+        "passw0rd1234",  "p@ssw0rd1234",  "qwertyqwerty",   "asdfghjkl123",  "1234qwerasdf",
+        "0987654321qw",  "987654321098",  "147258369147",   "michael12345",  "jessica12345",
 };
 
 static size_t utf8_chars(const char *s)

@@ -13,7 +13,7 @@
 
 #define PW_MIN_CHARS 12  /* ASVS 2.1.1 */
 #define PW_MAX_CHARS 128 /* ASVS 2.1.2: allow 64+, deny above 128 */
-#define PW_HASH_MAX 160
+#define PW_HASH_MAX  160
 
 struct pw;
 

@@ -17,14 +17,14 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define HTTP_BODY_MAX (1024 * 1024)       /* bytes; 413 beyond */
+#define HTTP_BODY_MAX (1024 * 1024) /* bytes; 413 beyond */
 /* MHD per-connection memory: request line + headers must fit (431/413 beyond). MHD
  * clears it for every request, so it is kept small: 8 KiB is 3x a large browser request. */
-#define HTTP_HEADER_MEMORY (8 * 1024)
-#define HTTP_REQUEST_ID_MAX 64
+#define HTTP_HEADER_MEMORY        (8 * 1024)
+#define HTTP_REQUEST_ID_MAX       64
 #define HTTP_MAX_RESPONSE_HEADERS 8
-#define HTTP_SESSION_COOKIE "pp_session"
-#define HTTP_DRAIN_TIMEOUT_MS 10000 /* SIGTERM: how long in-flight requests may finish */
+#define HTTP_SESSION_COOKIE       "pp_session"
+#define HTTP_DRAIN_TIMEOUT_MS     10000 /* SIGTERM: how long in-flight requests may finish */
 
 enum auth_kind { AUTH_NONE = 0, AUTH_SESSION, AUTH_TOKEN, AUTH_JWT, AUTH_BASIC };
 
@@ -71,7 +71,7 @@ const char *req_param(struct req *r, const char *name);
 void reply_json(struct req *r, int status, json_t *json);
 void reply_empty(struct req *r, int status);
 void reply_raw(struct req *r, int status, const char *content_type, const void *data, size_t len,
-	       int copy);
+               int copy);
 /* {"error": msg} */
 void reply_error(struct req *r, int status, const char *msg);
 /* 404 {"resource": resource, "error": "not found"} */

@@ -39,7 +39,7 @@ void rl_free(struct ratelimit *rl)
 }
 
 int rl_hit(struct ratelimit *rl, const char *key, int limit, int64_t window_ms, int64_t now_ms,
-	   int64_t *retry_ms)
+           int64_t *retry_ms)
 {
 	unsigned char h[crypto_shorthash_BYTES];
 	uint64_t k;

@@ -19,6 +19,6 @@ void rl_free(struct ratelimit *rl);
  * limit, PP_EBUSY when over it, with *retry_ms until the window ends.
  */
 int rl_hit(struct ratelimit *rl, const char *key, int limit, int64_t window_ms, int64_t now_ms,
-	   int64_t *retry_ms);
+           int64_t *retry_ms);
 
 #endif

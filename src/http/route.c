@@ -35,7 +35,7 @@ static int match_one(const char *pat, const char *path, struct route_params *pp)
 }
 
 int route_match(const struct route *table, size_t n, const char *method, const char *path,
-		const struct route **out, struct route_params *params)
+                const struct route **out, struct route_params *params)
 {
 	int path_seen = 0;
 	struct route_params tmp;

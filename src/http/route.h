@@ -10,21 +10,21 @@
 #include <stddef.h>
 
 #define ROUTE_MAX_PARAMS 4
-#define ROUTE_SEG_MAX 128
-#define ROUTE_PATH_MAX 2048
+#define ROUTE_SEG_MAX    128
+#define ROUTE_PATH_MAX   2048
 
 struct req;
 typedef void (*route_handler)(struct req *r);
 
 /* Gate flags: authentication and body expectations of a route. */
 enum {
-	ROUTE_PUBLIC = 1u << 0,     /* no authentication */
-	ROUTE_AUTH = 1u << 1,       /* session cookie or bearer required */
-	ROUTE_BASIC = 1u << 2,      /* Basic login:password also accepted (login throttle) */
-	ROUTE_JSON = 1u << 3,       /* a JSON object body is required */
-	ROUTE_JSON_OPT = 1u << 4,   /* a JSON object body is optional */
-	ROUTE_THROTTLE = 1u << 5,   /* per-IP limit for credential-guessing endpoints */
-	ROUTE_NO_CSRF = 1u << 6,    /* exempt from the cookie CSRF check (login itself) */
+	ROUTE_PUBLIC = 1u << 0,   /* no authentication */
+	ROUTE_AUTH = 1u << 1,     /* session cookie or bearer required */
+	ROUTE_BASIC = 1u << 2,    /* Basic login:password also accepted (login throttle) */
+	ROUTE_JSON = 1u << 3,     /* a JSON object body is required */
+	ROUTE_JSON_OPT = 1u << 4, /* a JSON object body is optional */
+	ROUTE_THROTTLE = 1u << 5, /* per-IP limit for credential-guessing endpoints */
+	ROUTE_NO_CSRF = 1u << 6,  /* exempt from the cookie CSRF check (login itself) */
 };
 
 struct route {
@@ -49,7 +49,7 @@ struct route_params {
  * this method (HEAD is treated as GET). Pure: no I/O, no allocation.
  */
 int route_match(const struct route *table, size_t n, const char *method, const char *path,
-		const struct route **out, struct route_params *params);
+                const struct route **out, struct route_params *params);
 
 /* Value of capture `name`, or NULL. */
 const char *route_param(const struct route_params *params, const char *name);

@@ -66,10 +66,10 @@ static void set_response(struct req *r, int status, struct MHD_Response *resp)
 }
 
 void reply_raw(struct req *r, int status, const char *content_type, const void *data, size_t len,
-	       int copy)
+               int copy)
 {
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
-		len, (void *)data, copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
+	        len, (void *)data, copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
 	if (!resp)
 		return;
 	if (content_type)
@@ -87,13 +87,13 @@ void reply_json(struct req *r, int status, json_t *json)
 		return;
 	}
 	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
+	        MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
 	if (!resp) {
 		free(s);
 		return;
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				"application/json; charset=utf-8");
+	                        "application/json; charset=utf-8");
 	set_response(r, status, resp);
 }
 
@@ -137,8 +137,8 @@ void reply_invalid1(struct req *r, const char *field, const char *msg)
 void reply_internal(struct req *r, const char *what, int rc)
 {
 	log_json("error", "internal error",
-		 json_pack("{s:s, s:s, s:s}", "request_id", r->request_id, "what", what, "code",
-			   pp_strerror(rc)));
+	         json_pack("{s:s, s:s, s:s}", "request_id", r->request_id, "what", what, "code",
+	                   pp_strerror(rc)));
 	reply_error(r, 500, "internal error");
 }
 
@@ -188,7 +188,7 @@ static int valid_request_id(const char *s)
 }
 
 static struct req *req_new(struct app *app, struct MHD_Connection *conn, const char *method,
-			   const char *url)
+                           const char *url)
 {
 	struct req *r = malloc(sizeof *r);
 	if (!r)
@@ -210,15 +210,15 @@ static struct req *req_new(struct app *app, struct MHD_Connection *conn, const c
 		snprintf(r->request_id, sizeof r->request_id, "%s-%llx", app->request_id_prefix, n);
 	}
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
 			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->ip,
-				  sizeof r->ip);
+			          sizeof r->ip);
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->ip,
-				  sizeof r->ip);
+			          sizeof r->ip);
 	}
 	metrics_in_flight(app->metrics, 1);
 	return r;
@@ -247,10 +247,10 @@ static void access_log(struct req *r, int64_t dur_us)
 	if (!r->app->cfg->access_log)
 		return;
 	json_t *f = json_pack("{s:s, s:s, s:s, s:i, s:f, s:s, s:s}", "request_id", r->request_id,
-			      "method", r->method, "route",
-			      r->route ? r->route->pattern : (r->status == 404 ? "-" : r->path),
-			      "status", r->status, "duration_ms", (double)dur_us / 1000.0, "ip",
-			      r->ip, "user_id", r->user.id);
+	                      "method", r->method, "route",
+	                      r->route ? r->route->pattern : (r->status == 404 ? "-" : r->path),
+	                      "status", r->status, "duration_ms", (double)dur_us / 1000.0, "ip",
+	                      r->ip, "user_id", r->user.id);
 	log_json("info", "request", f);
 }
 
@@ -324,8 +324,8 @@ static void run_gates_and_handler(struct req *r)
 	    strcmp(r->method, "HEAD")) {
 		if (!auth_csrf_ok(r)) {
 			reply_json(r, 403,
-				   json_pack("{s:s, s:s}", "error", "missing or invalid CSRF token",
-					     "code", "csrf"));
+			           json_pack("{s:s, s:s}", "error", "missing or invalid CSRF token",
+			                     "code", "csrf"));
 			return;
 		}
 	}
@@ -336,7 +336,7 @@ static void run_gates_and_handler(struct req *r)
 		int64_t retry;
 		snprintf(key, sizeof key, "ip:%s", r->ip);
 		if (rl_hit(app->rl, key, app->cfg->login_ip_per_min, 60000, time_now_ms(),
-			   &retry) != 0) {
+		           &retry) != 0) {
 			reply_retry_after(r, retry);
 			return;
 		}
@@ -352,7 +352,7 @@ static void run_gates_and_handler(struct req *r)
 		} else {
 			char err[JX_ERR_LEN];
 			if (jx_parse_object((const uint8_t *)r->body.data, r->body.len, &r->json,
-					    err) != 0) {
+			                    err) != 0) {
 				reply_error(r, 400, err);
 				return;
 			}
@@ -362,8 +362,8 @@ static void run_gates_and_handler(struct req *r)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version, const char *upload_data,
-				  size_t *upload_data_size, void **req_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
 {
 	(void)version;
 	struct app *app = cls;
@@ -390,7 +390,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return send_reply(r);
 		}
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-							     MHD_HTTP_HEADER_CONTENT_LENGTH);
+		                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
 			reply_error(r, 413, "request body too large (limit 1 MiB)");
 			return send_reply(r);
@@ -418,7 +418,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	(void)conn;
 	(void)toe;
@@ -457,24 +457,25 @@ int http_start(struct app *app, struct http_server **out)
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons(cfg->port);
 	if (inet_pton(AF_INET, strcmp(cfg->host, "localhost") ? cfg->host : "127.0.0.1",
-		      &sa.sin_addr) != 1) {
+	              &sa.sin_addr) != 1) {
 		log_error("PAASPORT_LISTEN host must be an IPv4 address: %s", cfg->host);
 		free(s);
 		return PP_EINVAL;
 	}
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)(cores > 0 ? cores : 1);
+	unsigned threads =
+	        cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)(cores > 0 ? cores : 1);
 	s->d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC,
-		cfg->port, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, &sa,
-		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)cfg->conn_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)cfg->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-		(unsigned)cfg->per_ip_conn_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)HTTP_HEADER_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-		(unsigned)HTTP_LISTEN_BACKLOG, MHD_OPTION_STRICT_FOR_CLIENT, 1,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, app, MHD_OPTION_END);
+	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC,
+	        cfg->port, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	        MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
+	        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->conn_timeout_s,
+	        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->conn_limit,
+	        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_conn_limit,
+	        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADER_MEMORY,
+	        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)HTTP_LISTEN_BACKLOG,
+	        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+	        MHD_OPTION_END);
 	if (!s->d) {
 		log_error("cannot listen on %s", cfg->listen);
 		free(s);

@@ -8,10 +8,10 @@
 
 #include <stddef.h>
 
-#define WEBFILES_MAX 128
+#define WEBFILES_MAX      128
 #define WEBFILES_FILE_MAX (2 * 1024 * 1024)
-#define WEBFILES_CSP                                                                           \
-	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "     \
+#define WEBFILES_CSP                                                                               \
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "          \
 	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 struct webfiles;

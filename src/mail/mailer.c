@@ -16,9 +16,9 @@
 #include <string.h>
 #include <time.h>
 
-#define MAILER_IDLE_POLL_MS 2000 /* wakes this often even without mailer_wake() */
-#define MAILER_NEVER INT64_C(4102444800000) /* 2100-01-01: parked */
-#define MAILER_LOGGED "logged: no SMTP server configured"
+#define MAILER_IDLE_POLL_MS 2000                   /* wakes this often even without mailer_wake() */
+#define MAILER_NEVER        INT64_C(4102444800000) /* 2100-01-01: parked */
+#define MAILER_LOGGED       "logged: no SMTP server configured"
 
 struct mailer {
 	struct app *app;
@@ -92,10 +92,10 @@ static int build_message(const struct config *cfg, const struct mail_rec *m, str
 	clean_header(subject);
 	clean_header(to);
 	return buf_appendf(out,
-			   "Date: %s\r\nFrom: %s\r\nTo: <%s>\r\nSubject: %s\r\nMessage-ID: "
-			   "<%s@paasport>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; "
-			   "charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n%s",
-			   date, cfg->smtp_from, to, subject, id + 4, m->body);
+	                   "Date: %s\r\nFrom: %s\r\nTo: <%s>\r\nSubject: %s\r\nMessage-ID: "
+	                   "<%s@paasport>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; "
+	                   "charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n%s",
+	                   date, cfg->smtp_from, to, subject, id + 4, m->body);
 }
 
 static int smtp_send(const struct config *cfg, const struct mail_rec *m, char *err, size_t errcap)
@@ -160,8 +160,8 @@ static int send_one(struct mailer *mr, struct store_conn *c)
 		return rc;
 	if (!cfg->smtp_url[0]) {
 		log_json("info", "mail (no SMTP server configured: kept in the outbox)",
-			 json_pack("{s:I, s:s, s:s, s:s}", "mail_id", (json_int_t)m.id, "to",
-				   m.to_addr, "subject", m.subject, "body", m.body));
+		         json_pack("{s:I, s:s, s:s, s:s}", "mail_id", (json_int_t)m.id, "to",
+		                   m.to_addr, "subject", m.subject, "body", m.body));
 		rc = store_mail_failed(c, m.id, MAILER_LOGGED, MAILER_NEVER);
 		goto out;
 	}
@@ -169,16 +169,16 @@ static int send_one(struct mailer *mr, struct store_conn *c)
 	if (smtp_send(cfg, &m, err, sizeof err) == 0) {
 		rc = store_mail_sent(c, m.id, time_now_ms());
 		log_json("info", "mail sent",
-			 json_pack("{s:I, s:s, s:s}", "mail_id", (json_int_t)m.id, "to", m.to_addr,
-				   "subject", m.subject));
+		         json_pack("{s:I, s:s, s:s}", "mail_id", (json_int_t)m.id, "to", m.to_addr,
+		                   "subject", m.subject));
 	} else {
 		int64_t next = m.attempts + 1 >= MAILER_MAX_ATTEMPTS
-				       ? MAILER_NEVER
-				       : time_now_ms() + backoff_ms(cfg, m.attempts);
+		                       ? MAILER_NEVER
+		                       : time_now_ms() + backoff_ms(cfg, m.attempts);
 		rc = store_mail_failed(c, m.id, err, next);
 		log_json("warn", "mail delivery failed, will retry",
-			 json_pack("{s:I, s:s, s:i, s:s}", "mail_id", (json_int_t)m.id, "to",
-				   m.to_addr, "attempt", m.attempts + 1, "error", err));
+		         json_pack("{s:I, s:s, s:i, s:s}", "mail_id", (json_int_t)m.id, "to",
+		                   m.to_addr, "attempt", m.attempts + 1, "error", err));
 		rc = rc ? rc : PP_EIO;
 	}
 out:

@@ -11,8 +11,8 @@
 
 #include "store/store.h"
 
-#define MAILER_MAX_ATTEMPTS 12         /* then the mail stays in the outbox, failed */
-#define MAILER_BACKOFF_MAX_S (6 * 3600) /* cap on the retry delay */
+#define MAILER_MAX_ATTEMPTS   12         /* then the mail stays in the outbox, failed */
+#define MAILER_BACKOFF_MAX_S  (6 * 3600) /* cap on the retry delay */
 #define MAILER_SMTP_TIMEOUT_S 30
 
 struct app;

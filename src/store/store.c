@@ -32,19 +32,18 @@ static int exec_sql(sqlite3 *db, const char *sql)
 static int open_conn(const char *path, sqlite3 **out)
 {
 	sqlite3 *db = NULL;
-	int rc = sqlite3_open_v2(path, &db,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-				 NULL);
+	int rc = sqlite3_open_v2(
+	        path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		log_error("cannot open database %s: %s", path,
-			  db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		          db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 		sqlite3_close(db);
 		return PP_EDB;
 	}
 	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
 	/* FULL: an acknowledged password change or revocation survives power loss */
 	if (exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-			 "PRAGMA foreign_keys=ON;") != 0) {
+	                 "PRAGMA foreign_keys=ON;") != 0) {
 		sqlite3_close(db);
 		return PP_EDB;
 	}
@@ -73,15 +72,16 @@ static int migrate(sqlite3 *db)
 	st = NULL;
 	if (current > (int)migrations_count) {
 		log_error("the database has schema version %d but this paasportd knows only up to "
-			  "%d: refusing to start (upgrade paasportd)",
-			  current, (int)migrations_count);
+		          "%d: refusing to start (upgrade paasportd)",
+		          current, (int)migrations_count);
 		goto out;
 	}
 	for (size_t v = (size_t)current; v < migrations_count; v++) {
 		if (exec_sql(db, migrations[v]))
 			goto out;
 		char sql[96];
-		snprintf(sql, sizeof sql, "INSERT INTO schema_version(version) VALUES (%zu)", v + 1);
+		snprintf(sql, sizeof sql, "INSERT INTO schema_version(version) VALUES (%zu)",
+		         v + 1);
 		if (exec_sql(db, sql))
 			goto out;
 		log_info("applied migration %zu", v + 1);
@@ -169,7 +169,7 @@ sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql)
 		if (c->cache[i].sql == NULL) {
 			sqlite3_stmt *st = NULL;
 			if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-					       NULL) != SQLITE_OK) {
+			                       NULL) != SQLITE_OK) {
 				log_error("sqlite prepare: %s", sqlite3_errmsg(c->db));
 				return NULL;
 			}
@@ -268,8 +268,8 @@ int store_server_secret(struct store_conn *c, const char *name, unsigned char *o
 		return PP_EINVAL;
 	randombytes_buf(fresh, len);
 	/* first writer wins; every node then reads the same value */
-	sqlite3_stmt *st = store_stmt(
-		c, "INSERT INTO server_secrets(name, value) VALUES (?, ?) ON CONFLICT(name) DO NOTHING");
+	sqlite3_stmt *st = store_stmt(c, "INSERT INTO server_secrets(name, value) VALUES (?, ?) ON "
+	                                 "CONFLICT(name) DO NOTHING");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);

@@ -15,9 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_STMT_CACHE 96
+#define STORE_STMT_CACHE      96
 #define STORE_BUSY_TIMEOUT_MS 5000
-#define STORE_POOL_MAX 64
+#define STORE_POOL_MAX        64
 
 struct store_conn {
 	sqlite3 *db;

@@ -6,14 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#define USER_COLS                                                                              \
-	"id, username, email, unconfirmed_email, password_hash, fullname, company, location, " \
-	"email_newsletter, created_at, auth_epoch, failed_logins, locked_until, "            \
+#define USER_COLS                                                                                  \
+	"id, username, email, unconfirmed_email, password_hash, fullname, company, location, "     \
+	"email_newsletter, created_at, auth_epoch, failed_logins, locked_until, "                  \
 	"suspended_at, suspension_reason, referral_code"
-#define USER_COLS_U                                                                            \
-	"u.id, u.username, u.email, u.unconfirmed_email, u.password_hash, u.fullname, "        \
-	"u.company, u.location, u.email_newsletter, u.created_at, u.auth_epoch, "             \
-	"u.failed_logins, u.locked_until, u.suspended_at, u.suspension_reason, "              \
+#define USER_COLS_U                                                                                \
+	"u.id, u.username, u.email, u.unconfirmed_email, u.password_hash, u.fullname, "            \
+	"u.company, u.location, u.email_newsletter, u.created_at, u.auth_epoch, "                  \
+	"u.failed_logins, u.locked_until, u.suspended_at, u.suspension_reason, "                   \
 	"u.referral_code"
 
 static void read_user_at(sqlite3_stmt *st, int o, struct user_rec *u)
@@ -72,9 +72,9 @@ int store_user_insert(struct store_conn *c, const struct user_rec *u, const char
 {
 	char lc[sizeof u->email];
 	sqlite3_stmt *st = store_stmt(
-		c, "INSERT INTO users(id, username, email, email_lc, password_hash, fullname, "
-		   "email_newsletter, created_at, referral_code, referred_by) "
-		   "VALUES (?,?,?,?,?,?,?,?,?,NULL)");
+	        c, "INSERT INTO users(id, username, email, email_lc, password_hash, fullname, "
+	           "email_newsletter, created_at, referral_code, referred_by) "
+	           "VALUES (?,?,?,?,?,?,?,?,?,NULL)");
 	if (!st)
 		return PP_EDB;
 	lower_copy(lc, sizeof lc, u->email);
@@ -93,7 +93,7 @@ int store_user_insert(struct store_conn *c, const struct user_rec *u, const char
 int store_user_get(struct store_conn *c, const char *id, struct user_rec *u)
 {
 	sqlite3_stmt *st = store_stmt(c, "SELECT " USER_COLS
-					 " FROM users WHERE id = ? AND deleted_at IS NULL");
+	                                 " FROM users WHERE id = ? AND deleted_at IS NULL");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, id);
@@ -109,7 +109,7 @@ int store_user_by_login(struct store_conn *c, const char *login, struct user_rec
 	char lc[TXT(EMAIL_MAX)];
 	lower_copy(lc, sizeof lc, login);
 	sqlite3_stmt *st = store_stmt(c, "SELECT " USER_COLS " FROM users WHERE (username = ? OR "
-					 "email_lc = ?) AND deleted_at IS NULL");
+	                                 "email_lc = ?) AND deleted_at IS NULL");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, login);
@@ -137,7 +137,7 @@ static int taken(struct store_conn *c, sqlite3_stmt *st, const char *v, const ch
 int store_username_taken(struct store_conn *c, const char *username, const char *except_id)
 {
 	return taken(c, store_stmt(c, "SELECT 1 FROM users WHERE username = ? AND id <> ?"),
-		     username, except_id);
+	             username, except_id);
 }
 
 int store_email_taken(struct store_conn *c, const char *email, const char *except_id)
@@ -145,7 +145,7 @@ int store_email_taken(struct store_conn *c, const char *email, const char *excep
 	char lc[TXT(EMAIL_MAX)];
 	lower_copy(lc, sizeof lc, email);
 	return taken(c, store_stmt(c, "SELECT 1 FROM users WHERE email_lc = ? AND id <> ?"), lc,
-		     except_id);
+	             except_id);
 }
 
 int store_user_update_profile(struct store_conn *c, const struct user_rec *u)
@@ -153,9 +153,9 @@ int store_user_update_profile(struct store_conn *c, const struct user_rec *u)
 	char lc[sizeof u->email];
 	lower_copy(lc, sizeof lc, u->email);
 	sqlite3_stmt *st = store_stmt(
-		c, "UPDATE users SET username = ?, email = ?, email_lc = ?, unconfirmed_email = ?, "
-		   "fullname = ?, company = ?, location = ?, email_newsletter = ? "
-		   "WHERE id = ? AND deleted_at IS NULL");
+	        c, "UPDATE users SET username = ?, email = ?, email_lc = ?, unconfirmed_email = ?, "
+	           "fullname = ?, company = ?, location = ?, email_newsletter = ? "
+	           "WHERE id = ? AND deleted_at IS NULL");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, u->username);
@@ -173,8 +173,8 @@ int store_user_update_profile(struct store_conn *c, const struct user_rec *u)
 int store_user_set_password(struct store_conn *c, const char *id, const char *hash, int bump_epoch)
 {
 	sqlite3_stmt *st = store_stmt(c, "UPDATE users SET password_hash = ?, "
-					 "auth_epoch = auth_epoch + ?, failed_logins = 0, "
-					 "locked_until = 0 WHERE id = ?");
+	                                 "auth_epoch = auth_epoch + ?, failed_logins = 0, "
+	                                 "locked_until = 0 WHERE id = ?");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, hash);
@@ -184,11 +184,11 @@ int store_user_set_password(struct store_conn *c, const char *id, const char *ha
 }
 
 int store_user_login_failed(struct store_conn *c, const char *id, int64_t now, int threshold,
-			    int64_t lock_ms, int *locked)
+                            int64_t lock_ms, int *locked)
 {
 	*locked = 0;
 	sqlite3_stmt *st = store_stmt(c, "UPDATE users SET failed_logins = failed_logins + 1 "
-					 "WHERE id = ? RETURNING failed_logins");
+	                                 "WHERE id = ? RETURNING failed_logins");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, id);
@@ -198,7 +198,8 @@ int store_user_login_failed(struct store_conn *c, const char *id, int64_t now, i
 	if (rc)
 		return rc;
 	if (n >= threshold) {
-		st = store_stmt(c, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?");
+		st = store_stmt(
+		        c, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?");
 		if (!st)
 			return PP_EDB;
 		sqlite3_bind_int64(st, 1, now + lock_ms);
@@ -213,7 +214,7 @@ int store_user_login_failed(struct store_conn *c, const char *id, int64_t now, i
 int store_user_login_ok(struct store_conn *c, const char *id)
 {
 	sqlite3_stmt *st = store_stmt(c, "UPDATE users SET failed_logins = 0 WHERE id = ? AND "
-					 "failed_logins <> 0");
+	                                 "failed_logins <> 0");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, id);
@@ -222,7 +223,7 @@ int store_user_login_ok(struct store_conn *c, const char *id)
 
 /* ---- sessions ---- */
 
-#define SESSION_COLS                                                                           \
+#define SESSION_COLS                                                                               \
 	"id, user_id, csrf_token, created_at, last_seen_at, expires_at, remote_ip, user_agent"
 
 static void read_session(sqlite3_stmt *st, struct session_rec *s)
@@ -240,7 +241,7 @@ static void read_session(sqlite3_stmt *st, struct session_rec *s)
 int store_session_insert(struct store_conn *c, const struct session_rec *s, const char *secret_hash)
 {
 	sqlite3_stmt *st = store_stmt(c, "INSERT INTO sessions(" SESSION_COLS
-					 ", secret_hash) VALUES (?,?,?,?,?,?,?,?,?)");
+	                                 ", secret_hash) VALUES (?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, s->id);
@@ -258,7 +259,7 @@ int store_session_insert(struct store_conn *c, const struct session_rec *s, cons
 int store_session_by_hash(struct store_conn *c, const char *secret_hash, struct session_rec *s)
 {
 	sqlite3_stmt *st =
-		store_stmt(c, "SELECT " SESSION_COLS " FROM sessions WHERE secret_hash = ?");
+	        store_stmt(c, "SELECT " SESSION_COLS " FROM sessions WHERE secret_hash = ?");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, secret_hash);
@@ -272,7 +273,7 @@ int store_session_by_hash(struct store_conn *c, const char *secret_hash, struct 
 int store_session_touch(struct store_conn *c, const char *id, int64_t now, int64_t expires_at)
 {
 	sqlite3_stmt *st =
-		store_stmt(c, "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?");
+	        store_stmt(c, "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);
@@ -282,10 +283,10 @@ int store_session_touch(struct store_conn *c, const char *id, int64_t now, int64
 }
 
 int store_session_list(struct store_conn *c, const char *user_id, int64_t now,
-		       void (*cb)(const struct session_rec *, void *), void *arg)
+                       void (*cb)(const struct session_rec *, void *), void *arg)
 {
 	sqlite3_stmt *st = store_stmt(c, "SELECT " SESSION_COLS " FROM sessions WHERE user_id = ? "
-					 "AND expires_at > ? ORDER BY created_at DESC, id");
+	                                 "AND expires_at > ? ORDER BY created_at DESC, id");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, user_id);
@@ -338,7 +339,7 @@ static void read_token(sqlite3_stmt *st, struct token_rec *t)
 int store_token_insert(struct store_conn *c, const struct token_rec *t, const char *secret_hash)
 {
 	sqlite3_stmt *st = store_stmt(c, "INSERT INTO tokens(" TOKEN_COLS
-					 ", secret_hash) VALUES (?,?,?,?,?,?,NULL,?)");
+	                                 ", secret_hash) VALUES (?,?,?,?,?,?,NULL,?)");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, t->id);
@@ -363,7 +364,7 @@ static int token_one(struct store_conn *c, sqlite3_stmt *st, struct token_rec *t
 int store_token_get(struct store_conn *c, const char *user_id, const char *id, struct token_rec *t)
 {
 	sqlite3_stmt *st =
-		store_stmt(c, "SELECT " TOKEN_COLS " FROM tokens WHERE id = ? AND user_id = ?");
+	        store_stmt(c, "SELECT " TOKEN_COLS " FROM tokens WHERE id = ? AND user_id = ?");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, id);
@@ -390,10 +391,10 @@ int store_token_by_hash(struct store_conn *c, const char *secret_hash, struct to
 }
 
 int store_token_list(struct store_conn *c, const char *user_id,
-		     void (*cb)(const struct token_rec *, void *), void *arg)
+                     void (*cb)(const struct token_rec *, void *), void *arg)
 {
 	sqlite3_stmt *st = store_stmt(c, "SELECT " TOKEN_COLS " FROM tokens WHERE user_id = ? "
-					 "ORDER BY created_at, id");
+	                                 "ORDER BY created_at, id");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, user_id);
@@ -408,10 +409,11 @@ int store_token_list(struct store_conn *c, const char *user_id,
 }
 
 int store_token_renew(struct store_conn *c, const char *user_id, const char *id,
-		      const char *secret_hash, int64_t now)
+                      const char *secret_hash, int64_t now)
 {
-	sqlite3_stmt *st = store_stmt(c, "UPDATE tokens SET secret_hash = ?, version = version + 1, "
-					 "issued_at = ? WHERE id = ? AND user_id = ?");
+	sqlite3_stmt *st =
+	        store_stmt(c, "UPDATE tokens SET secret_hash = ?, version = version + 1, "
+	                      "issued_at = ? WHERE id = ? AND user_id = ?");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, secret_hash);
@@ -444,10 +446,11 @@ int store_token_touch(struct store_conn *c, const char *id, int64_t now)
 /* ---- one-time links ---- */
 
 int store_link_insert(struct store_conn *c, const char *user_id, const char *kind,
-		      const char *token_hash, const char *data, int64_t now, int64_t expires_at)
+                      const char *token_hash, const char *data, int64_t now, int64_t expires_at)
 {
-	sqlite3_stmt *st = store_stmt(c, "INSERT INTO one_time_links(id, user_id, kind, token_hash, "
-					 "data, created_at, expires_at) VALUES (?,?,?,?,?,?,?)");
+	sqlite3_stmt *st =
+	        store_stmt(c, "INSERT INTO one_time_links(id, user_id, kind, token_hash, "
+	                      "data, created_at, expires_at) VALUES (?,?,?,?,?,?,?)");
 	if (!st)
 		return PP_EDB;
 	/* the hash is unique and secret-derived; its prefix is a fine row id */
@@ -464,10 +467,10 @@ int store_link_insert(struct store_conn *c, const char *user_id, const char *kin
 }
 
 int store_link_consume(struct store_conn *c, const char *kind, const char *token_hash, int64_t now,
-		       char user_id[ID_MAX], char *data, size_t data_cap)
+                       char user_id[ID_MAX], char *data, size_t data_cap)
 {
 	sqlite3_stmt *st = store_stmt(c, "SELECT user_id, data, expires_at, used_at FROM "
-					 "one_time_links WHERE token_hash = ? AND kind = ?");
+	                                 "one_time_links WHERE token_hash = ? AND kind = ?");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, token_hash);
@@ -484,7 +487,7 @@ int store_link_consume(struct store_conn *c, const char *kind, const char *token
 	if (rc)
 		return rc;
 	st = store_stmt(c, "UPDATE one_time_links SET used_at = ? WHERE token_hash = ? AND "
-			   "used_at IS NULL");
+	                   "used_at IS NULL");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);
@@ -496,7 +499,7 @@ int store_link_consume(struct store_conn *c, const char *kind, const char *token
 int store_link_void(struct store_conn *c, const char *user_id, const char *kind, int64_t now)
 {
 	sqlite3_stmt *st = store_stmt(c, "UPDATE one_time_links SET used_at = ? WHERE user_id = ? "
-					 "AND kind = ? AND used_at IS NULL");
+	                                 "AND kind = ? AND used_at IS NULL");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);
@@ -508,8 +511,8 @@ int store_link_void(struct store_conn *c, const char *user_id, const char *kind,
 /* ---- authentication: the credential and its live user in one query ---- */
 
 static int auth_one(struct store_conn *c, sqlite3_stmt *st, const char *key,
-		    void (*read_cred)(sqlite3_stmt *, void *), void *cred, int ncred,
-		    struct user_rec *u)
+                    void (*read_cred)(sqlite3_stmt *, void *), void *cred, int ncred,
+                    struct user_rec *u)
 {
 	if (!st)
 		return PP_EDB;
@@ -534,34 +537,37 @@ static void read_session_v(sqlite3_stmt *st, void *s)
 }
 
 int store_auth_token_by_id(struct store_conn *c, const char *id, struct token_rec *t,
-			   struct user_rec *u)
+                           struct user_rec *u)
 {
 	return auth_one(c,
-			store_stmt(c, "SELECT t.id, t.user_id, t.name, t.version, t.created_at, "
-				      "t.issued_at, t.last_used_at, " USER_COLS_U " FROM tokens t "
-				      "JOIN users u ON u.id = t.user_id WHERE t.id = ? AND "
-				      "u.deleted_at IS NULL"),
-			id, read_token_v, t, 7, u);
+	                store_stmt(c, "SELECT t.id, t.user_id, t.name, t.version, t.created_at, "
+	                              "t.issued_at, t.last_used_at, " USER_COLS_U " FROM tokens t "
+	                              "JOIN users u ON u.id = t.user_id WHERE t.id = ? AND "
+	                              "u.deleted_at IS NULL"),
+	                id, read_token_v, t, 7, u);
 }
 
 int store_auth_token_by_hash(struct store_conn *c, const char *hash, struct token_rec *t,
-			     struct user_rec *u)
+                             struct user_rec *u)
 {
 	return auth_one(c,
-			store_stmt(c, "SELECT t.id, t.user_id, t.name, t.version, t.created_at, "
-				      "t.issued_at, t.last_used_at, " USER_COLS_U " FROM tokens t "
-				      "JOIN users u ON u.id = t.user_id WHERE t.secret_hash = ? AND "
-				      "u.deleted_at IS NULL"),
-			hash, read_token_v, t, 7, u);
+	                store_stmt(c,
+	                           "SELECT t.id, t.user_id, t.name, t.version, t.created_at, "
+	                           "t.issued_at, t.last_used_at, " USER_COLS_U " FROM tokens t "
+	                           "JOIN users u ON u.id = t.user_id WHERE t.secret_hash = ? AND "
+	                           "u.deleted_at IS NULL"),
+	                hash, read_token_v, t, 7, u);
 }
 
 int store_auth_session_by_hash(struct store_conn *c, const char *hash, struct session_rec *s,
-			       struct user_rec *u)
+                               struct user_rec *u)
 {
-	return auth_one(c,
-			store_stmt(c, "SELECT s.id, s.user_id, s.csrf_token, s.created_at, "
-				      "s.last_seen_at, s.expires_at, s.remote_ip, s.user_agent, "
-				      USER_COLS_U " FROM sessions s JOIN users u ON u.id = "
-				      "s.user_id WHERE s.secret_hash = ? AND u.deleted_at IS NULL"),
-			hash, read_session_v, s, 8, u);
+	return auth_one(
+	        c,
+	        store_stmt(c,
+	                   "SELECT s.id, s.user_id, s.csrf_token, s.created_at, "
+	                   "s.last_seen_at, s.expires_at, s.remote_ip, s.user_agent, " USER_COLS_U
+	                   " FROM sessions s JOIN users u ON u.id = "
+	                   "s.user_id WHERE s.secret_hash = ? AND u.deleted_at IS NULL"),
+	        hash, read_session_v, s, 8, u);
 }

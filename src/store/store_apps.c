@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define APP_COLS                                                                               \
-	"a.id, a.name, a.owner_id, u.username, u.email, u.suspended_at, a.status, "            \
+#define APP_COLS                                                                                   \
+	"a.id, a.name, a.owner_id, u.username, u.email, u.suspended_at, a.status, "                \
 	"a.created_at, a.updated_at"
 
 static void read_app(sqlite3_stmt *st, struct app_rec *a)
@@ -36,7 +36,7 @@ static int step_done(struct store_conn *c, sqlite3_stmt *st, int need_row)
 int store_app_insert(struct store_conn *c, const struct app_rec *a)
 {
 	sqlite3_stmt *st = store_stmt(c, "INSERT INTO apps(id, name, owner_id, status, created_at, "
-					 "updated_at) VALUES (?,?,?,?,?,?)");
+	                                 "updated_at) VALUES (?,?,?,?,?,?)");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, a->id);
@@ -62,15 +62,15 @@ int store_app_name_taken(struct store_conn *c, const char *name)
 }
 
 int store_app_for_user(struct store_conn *c, const char *name_or_id, const char *user_id,
-		       struct app_rec *a)
+                       struct app_rec *a)
 {
 	sqlite3_stmt *st = store_stmt(
-		c, "SELECT " APP_COLS ", CASE WHEN a.owner_id = ?2 THEN 1 WHEN k.is_limited = 0 "
-		   "THEN 2 WHEN k.is_limited = 1 THEN 3 ELSE 0 END "
-		   "FROM apps a JOIN users u ON u.id = a.owner_id "
-		   "LEFT JOIN collaborators k ON k.app_id = a.id AND k.user_id = ?2 AND "
-		   "k.status = 'accepted' "
-		   "WHERE (a.name = ?1 OR a.id = ?1) AND a.deleted_at IS NULL");
+	        c, "SELECT " APP_COLS ", CASE WHEN a.owner_id = ?2 THEN 1 WHEN k.is_limited = 0 "
+	           "THEN 2 WHEN k.is_limited = 1 THEN 3 ELSE 0 END "
+	           "FROM apps a JOIN users u ON u.id = a.owner_id "
+	           "LEFT JOIN collaborators k ON k.app_id = a.id AND k.user_id = ?2 AND "
+	           "k.status = 'accepted' "
+	           "WHERE (a.name = ?1 OR a.id = ?1) AND a.deleted_at IS NULL");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, name_or_id);
@@ -88,16 +88,16 @@ int store_app_for_user(struct store_conn *c, const char *name_or_id, const char 
 }
 
 int store_app_list_for_user(struct store_conn *c, const char *user_id,
-			    void (*cb)(const struct app_rec *, void *), void *arg)
+                            void (*cb)(const struct app_rec *, void *), void *arg)
 {
 	sqlite3_stmt *st = store_stmt(
-		c, "SELECT " APP_COLS ", CASE WHEN a.owner_id = ?1 THEN 1 WHEN k.is_limited = 0 "
-		   "THEN 2 ELSE 3 END "
-		   "FROM apps a JOIN users u ON u.id = a.owner_id "
-		   "LEFT JOIN collaborators k ON k.app_id = a.id AND k.user_id = ?1 AND "
-		   "k.status = 'accepted' "
-		   "WHERE a.deleted_at IS NULL AND (a.owner_id = ?1 OR k.id IS NOT NULL) "
-		   "ORDER BY a.name");
+	        c, "SELECT " APP_COLS ", CASE WHEN a.owner_id = ?1 THEN 1 WHEN k.is_limited = 0 "
+	           "THEN 2 ELSE 3 END "
+	           "FROM apps a JOIN users u ON u.id = a.owner_id "
+	           "LEFT JOIN collaborators k ON k.app_id = a.id AND k.user_id = ?1 AND "
+	           "k.status = 'accepted' "
+	           "WHERE a.deleted_at IS NULL AND (a.owner_id = ?1 OR k.id IS NOT NULL) "
+	           "ORDER BY a.name");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, user_id);
@@ -113,10 +113,10 @@ int store_app_list_for_user(struct store_conn *c, const char *user_id,
 }
 
 int store_app_owned(struct store_conn *c, const char *user_id, void (*cb)(const char *, void *),
-		    void *arg)
+                    void *arg)
 {
 	sqlite3_stmt *st = store_stmt(c, "SELECT name FROM apps WHERE owner_id = ? AND deleted_at "
-					 "IS NULL ORDER BY name");
+	                                 "IS NULL ORDER BY name");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, user_id);
@@ -130,8 +130,8 @@ int store_app_owned(struct store_conn *c, const char *user_id, void (*cb)(const 
 int store_app_delete(struct store_conn *c, const char *app_id, int64_t now)
 {
 	sqlite3_stmt *st = store_stmt(c, "UPDATE apps SET deleted_name = name, name = NULL, "
-					 "deleted_at = ?, updated_at = ?, status = 'deleted' "
-					 "WHERE id = ? AND deleted_at IS NULL");
+	                                 "deleted_at = ?, updated_at = ?, status = 'deleted' "
+	                                 "WHERE id = ? AND deleted_at IS NULL");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);
@@ -142,8 +142,7 @@ int store_app_delete(struct store_conn *c, const char *app_id, int64_t now)
 
 int store_app_touch(struct store_conn *c, const char *app_id, const char *status, int64_t now)
 {
-	sqlite3_stmt *st =
-		store_stmt(c, "UPDATE apps SET status = ?, updated_at = ? WHERE id = ?");
+	sqlite3_stmt *st = store_stmt(c, "UPDATE apps SET status = ?, updated_at = ? WHERE id = ?");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, status);
@@ -153,10 +152,10 @@ int store_app_touch(struct store_conn *c, const char *app_id, const char *status
 }
 
 int store_formation_get(struct store_conn *c, const char *app_id, struct formation_rec *out,
-			int max, int *n)
+                        int max, int *n)
 {
 	sqlite3_stmt *st = store_stmt(c, "SELECT type, amount, size FROM formation WHERE app_id = "
-					 "? ORDER BY type");
+	                                 "? ORDER BY type");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, app_id);
@@ -173,11 +172,11 @@ int store_formation_get(struct store_conn *c, const char *app_id, struct formati
 }
 
 int store_formation_set(struct store_conn *c, const char *app_id, const char *owner_id,
-			const struct formation_rec *f, int64_t changed_at)
+                        const struct formation_rec *f, int64_t changed_at)
 {
 	sqlite3_stmt *st = store_stmt(c, "INSERT INTO formation(app_id, type, amount, size) "
-					 "VALUES (?,?,?,?) ON CONFLICT(app_id, type) DO UPDATE "
-					 "SET amount = excluded.amount, size = excluded.size");
+	                                 "VALUES (?,?,?,?) ON CONFLICT(app_id, type) DO UPDATE "
+	                                 "SET amount = excluded.amount, size = excluded.size");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, app_id);
@@ -188,7 +187,7 @@ int store_formation_set(struct store_conn *c, const char *app_id, const char *ow
 	if (rc)
 		return rc;
 	st = store_stmt(c, "INSERT INTO formation_history(app_id, owner_id, type, amount, size, "
-			   "changed_at) VALUES (?,?,?,?,?,?)");
+	                   "changed_at) VALUES (?,?,?,?,?,?)");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, app_id);
@@ -200,8 +199,8 @@ int store_formation_set(struct store_conn *c, const char *app_id, const char *ow
 	return step_done(c, st, 0);
 }
 
-#define COLLAB_COLS                                                                            \
-	"k.id, k.app_id, COALESCE(a.name, a.deleted_name), k.email, k.user_id, u.username, "   \
+#define COLLAB_COLS                                                                                \
+	"k.id, k.app_id, COALESCE(a.name, a.deleted_name), k.email, k.user_id, u.username, "       \
 	"k.status, k.is_limited, k.inviter_id, k.created_at, k.expires_at"
 
 static void read_collab(sqlite3_stmt *st, struct collab_rec *k)
@@ -220,12 +219,13 @@ static void read_collab(sqlite3_stmt *st, struct collab_rec *k)
 }
 
 int store_collab_insert(struct store_conn *c, const struct collab_rec *k,
-			const char *invitation_hash)
+                        const char *invitation_hash)
 {
-	sqlite3_stmt *st = store_stmt(c, "INSERT INTO collaborators(id, app_id, email, user_id, "
-					 "status, is_limited, invitation_hash, inviter_id, "
-					 "created_at, expires_at) VALUES (?,?,?,NULL,'pending',?,?,?,"
-					 "?,?)");
+	sqlite3_stmt *st =
+	        store_stmt(c, "INSERT INTO collaborators(id, app_id, email, user_id, "
+	                      "status, is_limited, invitation_hash, inviter_id, "
+	                      "created_at, expires_at) VALUES (?,?,?,NULL,'pending',?,?,?,"
+	                      "?,?)");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, k->id);
@@ -240,12 +240,12 @@ int store_collab_insert(struct store_conn *c, const struct collab_rec *k,
 }
 
 int store_collab_list(struct store_conn *c, const char *app_id,
-		      void (*cb)(const struct collab_rec *, void *), void *arg)
+                      void (*cb)(const struct collab_rec *, void *), void *arg)
 {
 	sqlite3_stmt *st = store_stmt(c, "SELECT " COLLAB_COLS " FROM collaborators k "
-					 "JOIN apps a ON a.id = k.app_id "
-					 "LEFT JOIN users u ON u.id = k.user_id "
-					 "WHERE k.app_id = ? ORDER BY k.created_at, k.id");
+	                                 "JOIN apps a ON a.id = k.app_id "
+	                                 "LEFT JOIN users u ON u.id = k.user_id "
+	                                 "WHERE k.app_id = ? ORDER BY k.created_at, k.id");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, app_id);
@@ -272,13 +272,12 @@ static int collab_one(struct store_conn *c, sqlite3_stmt *st, struct collab_rec 
 	return rc;
 }
 
-int store_collab_get(struct store_conn *c, const char *app_id, const char *id,
-		     struct collab_rec *k)
+int store_collab_get(struct store_conn *c, const char *app_id, const char *id, struct collab_rec *k)
 {
 	sqlite3_stmt *st = store_stmt(c, "SELECT " COLLAB_COLS " FROM collaborators k "
-					 "JOIN apps a ON a.id = k.app_id "
-					 "LEFT JOIN users u ON u.id = k.user_id "
-					 "WHERE k.app_id = ? AND k.id = ?");
+	                                 "JOIN apps a ON a.id = k.app_id "
+	                                 "LEFT JOIN users u ON u.id = k.user_id "
+	                                 "WHERE k.app_id = ? AND k.id = ?");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, app_id);
@@ -289,9 +288,9 @@ int store_collab_get(struct store_conn *c, const char *app_id, const char *id,
 int store_collab_by_invitation(struct store_conn *c, const char *hash, struct collab_rec *k)
 {
 	sqlite3_stmt *st = store_stmt(c, "SELECT " COLLAB_COLS " FROM collaborators k "
-					 "JOIN apps a ON a.id = k.app_id "
-					 "LEFT JOIN users u ON u.id = k.user_id "
-					 "WHERE k.invitation_hash = ? AND a.deleted_at IS NULL");
+	                                 "JOIN apps a ON a.id = k.app_id "
+	                                 "LEFT JOIN users u ON u.id = k.user_id "
+	                                 "WHERE k.invitation_hash = ? AND a.deleted_at IS NULL");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, hash);
@@ -299,11 +298,11 @@ int store_collab_by_invitation(struct store_conn *c, const char *hash, struct co
 }
 
 int store_collab_exists(struct store_conn *c, const char *app_id, const char *user_id,
-			const char *email)
+                        const char *email)
 {
 	sqlite3_stmt *st = store_stmt(
-		c, "SELECT 1 FROM collaborators WHERE app_id = ?1 AND ((user_id = ?2 AND status = "
-		   "'accepted') OR (status = 'pending' AND lower(email) = lower(?3)))");
+	        c, "SELECT 1 FROM collaborators WHERE app_id = ?1 AND ((user_id = ?2 AND status = "
+	           "'accepted') OR (status = 'pending' AND lower(email) = lower(?3)))");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, app_id);
@@ -319,8 +318,8 @@ int store_collab_exists(struct store_conn *c, const char *app_id, const char *us
 int store_collab_accept(struct store_conn *c, const char *id, const char *user_id, int64_t now)
 {
 	sqlite3_stmt *st = store_stmt(c, "UPDATE collaborators SET user_id = ?, status = "
-					 "'accepted', accepted_at = ?, invitation_hash = NULL "
-					 "WHERE id = ? AND status = 'pending'");
+	                                 "'accepted', accepted_at = ?, invitation_hash = NULL "
+	                                 "WHERE id = ? AND status = 'pending'");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, user_id);
@@ -377,24 +376,27 @@ int store_user_erase(struct store_conn *c, const char *user_id, int64_t now)
 	const char *uid[] = {user_id};
 	const char *em[] = {u.email};
 	if ((rc = store_event_scrub(c, user_id, u.email, u.username)) ||
-	    (rc = exec_texts(c, "UPDATE collaborators SET status = 'user account deleted', "
-				"email = '', invitation_hash = NULL WHERE user_id = ?",
-			     1, uid)) ||
+	    (rc = exec_texts(c,
+	                     "UPDATE collaborators SET status = 'user account deleted', "
+	                     "email = '', invitation_hash = NULL WHERE user_id = ?",
+	                     1, uid)) ||
 	    /* invitations sent to the address and never accepted */
-	    (rc = exec_texts(c, "DELETE FROM collaborators WHERE status = 'pending' AND "
-				"lower(email) = lower(?)",
-			     1, em)) ||
+	    (rc = exec_texts(c,
+	                     "DELETE FROM collaborators WHERE status = 'pending' AND "
+	                     "lower(email) = lower(?)",
+	                     1, em)) ||
 	    (rc = exec_texts(c, "DELETE FROM sessions WHERE user_id = ?", 1, uid)) ||
 	    (rc = exec_texts(c, "DELETE FROM tokens WHERE user_id = ?", 1, uid)) ||
 	    (rc = exec_texts(c, "DELETE FROM one_time_links WHERE user_id = ?", 1, uid)) ||
 	    /* mails to the address (sent or not) are personal data too */
 	    (rc = exec_texts(c, "DELETE FROM mail_outbox WHERE lower(to_addr) = lower(?)", 1, em)))
 		return rc;
-	sqlite3_stmt *st = store_stmt(c, "UPDATE users SET username = NULL, email = NULL, "
-					 "email_lc = NULL, unconfirmed_email = NULL, "
-					 "password_hash = NULL, fullname = '', company = NULL, "
-					 "location = NULL, email_newsletter = 0, suspension_reason = "
-					 "NULL, deleted_at = ? WHERE id = ?");
+	sqlite3_stmt *st =
+	        store_stmt(c, "UPDATE users SET username = NULL, email = NULL, "
+	                      "email_lc = NULL, unconfirmed_email = NULL, "
+	                      "password_hash = NULL, fullname = '', company = NULL, "
+	                      "location = NULL, email_newsletter = 0, suspension_reason = "
+	                      "NULL, deleted_at = ? WHERE id = ?");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);

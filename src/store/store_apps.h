@@ -10,10 +10,10 @@
 #include "store/store.h"
 #include "store/store_acct.h"
 
-#define APP_NAME_MIN 6
-#define APP_NAME_MAX 48
-#define PROC_TYPE_MAX 32
-#define FORMATION_TYPES_MAX 16 /* process types per app */
+#define APP_NAME_MIN            6
+#define APP_NAME_MAX            48
+#define PROC_TYPE_MAX           32
+#define FORMATION_TYPES_MAX     16 /* process types per app */
 #define CONTAINERS_PER_TYPE_MAX 10
 
 enum app_role { ROLE_NONE = 0, ROLE_OWNER, ROLE_COLLABORATOR, ROLE_LIMITED };
@@ -52,34 +52,34 @@ struct collab_rec {
 int store_app_insert(struct store_conn *c, const struct app_rec *a);
 int store_app_name_taken(struct store_conn *c, const char *name);
 int store_app_for_user(struct store_conn *c, const char *name_or_id, const char *user_id,
-		       struct app_rec *a);
+                       struct app_rec *a);
 /* Owned and collaborated (accepted) live apps, by name. */
 int store_app_list_for_user(struct store_conn *c, const char *user_id,
-			    void (*cb)(const struct app_rec *, void *), void *arg);
+                            void (*cb)(const struct app_rec *, void *), void *arg);
 /* Names of the live apps the user owns. */
 int store_app_owned(struct store_conn *c, const char *user_id, void (*cb)(const char *, void *),
-		    void *arg);
+                    void *arg);
 /* Soft delete: frees the name, keeps the row (history, invoices). */
 int store_app_delete(struct store_conn *c, const char *app_id, int64_t now);
 int store_app_touch(struct store_conn *c, const char *app_id, const char *status, int64_t now);
 
 int store_formation_get(struct store_conn *c, const char *app_id, struct formation_rec *out,
-			int max, int *n);
+                        int max, int *n);
 /* Sets one process type and appends the change to the history (changed_at in ms, whole seconds). */
 int store_formation_set(struct store_conn *c, const char *app_id, const char *owner_id,
-			const struct formation_rec *f, int64_t changed_at);
+                        const struct formation_rec *f, int64_t changed_at);
 
 int store_collab_insert(struct store_conn *c, const struct collab_rec *k,
-			const char *invitation_hash);
+                        const char *invitation_hash);
 /* Collaborators of the app, oldest first. */
 int store_collab_list(struct store_conn *c, const char *app_id,
-		      void (*cb)(const struct collab_rec *, void *), void *arg);
+                      void (*cb)(const struct collab_rec *, void *), void *arg);
 int store_collab_get(struct store_conn *c, const char *app_id, const char *id,
-		     struct collab_rec *k);
+                     struct collab_rec *k);
 int store_collab_by_invitation(struct store_conn *c, const char *hash, struct collab_rec *k);
 /* 1 when the user has an accepted collaboration, or the email a pending one, on the app. */
 int store_collab_exists(struct store_conn *c, const char *app_id, const char *user_id,
-			const char *email);
+                        const char *email);
 int store_collab_accept(struct store_conn *c, const char *id, const char *user_id, int64_t now);
 int store_collab_set_limited(struct store_conn *c, const char *id, int is_limited);
 int store_collab_delete(struct store_conn *c, const char *id);

@@ -20,7 +20,7 @@ static int step_one(struct store_conn *c, sqlite3_stmt *st)
 static int count_up(struct store_conn *c, const char *prefix, const char *key)
 {
 	sqlite3_stmt *st = store_stmt(c, "INSERT INTO event_counts(scope, n) VALUES (? || ?, 1) "
-					 "ON CONFLICT(scope) DO UPDATE SET n = n + 1");
+	                                 "ON CONFLICT(scope) DO UPDATE SET n = n + 1");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
@@ -28,16 +28,15 @@ static int count_up(struct store_conn *c, const char *prefix, const char *key)
 	return step_one(c, st);
 }
 
-int store_event_add(struct store_conn *c, const char *type, const char *user_id,
-		    const char *app_id, const char *app_name, const char *type_data, int64_t now,
-		    int64_t *id)
+int store_event_add(struct store_conn *c, const char *type, const char *user_id, const char *app_id,
+                    const char *app_name, const char *type_data, int64_t now, int64_t *id)
 {
 	/* a savepoint: the event and its counters land together, in or out of a transaction */
 	int rc = step_one(c, store_stmt(c, "SAVEPOINT event_add"));
 	if (rc)
 		return rc;
 	sqlite3_stmt *st = store_stmt(c, "INSERT INTO events(created_at, type, user_id, app_id, "
-					 "app_name, type_data) VALUES (?,?,?,?,?,?) RETURNING id");
+	                                 "app_name, type_data) VALUES (?,?,?,?,?,?) RETURNING id");
 	if (!st) {
 		rc = PP_EDB;
 		goto out;
@@ -69,7 +68,7 @@ out:
 int store_event_subject_add(struct store_conn *c, int64_t id, const char *subject)
 {
 	sqlite3_stmt *st =
-		store_stmt(c, "INSERT INTO event_subjects(event_id, subject) VALUES (?, ?)");
+	        store_stmt(c, "INSERT INTO event_subjects(event_id, subject) VALUES (?, ?)");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, id);
@@ -87,8 +86,7 @@ static int scrub_json(json_t *v, const char *email, const char *username)
 	json_t *x;
 	size_t i;
 	if (json_is_object(v)) {
-		json_object_foreach(v, k, x)
-		{
+		json_object_foreach (v, k, x) {
 			if (json_is_string(x) &&
 			    ((*email && strcasecmp(json_string_value(x), email) == 0) ||
 			     (*username && strcmp(json_string_value(x), username) == 0))) {
@@ -99,8 +97,7 @@ static int scrub_json(json_t *v, const char *email, const char *username)
 			}
 		}
 	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, x)
-		{
+		json_array_foreach (v, i, x) {
 			if (json_is_string(x) &&
 			    ((*email && strcasecmp(json_string_value(x), email) == 0) ||
 			     (*username && strcmp(json_string_value(x), username) == 0))) {
@@ -115,7 +112,7 @@ static int scrub_json(json_t *v, const char *email, const char *username)
 }
 
 int store_event_scrub(struct store_conn *c, const char *user_id, const char *email,
-		      const char *username)
+                      const char *username)
 {
 	char lc[TXT(EMAIL_MAX)];
 	size_t n = 0;
@@ -123,7 +120,7 @@ int store_event_scrub(struct store_conn *c, const char *user_id, const char *ema
 		lc[n] = (char)tolower((unsigned char)email[n]);
 	lc[n] = 0;
 	sqlite3_stmt *st = store_stmt(c, "UPDATE events SET type_data = '{}' WHERE user_id = ? AND "
-					 "app_id IS NULL");
+	                                 "app_id IS NULL");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, user_id);
@@ -131,9 +128,10 @@ int store_event_scrub(struct store_conn *c, const char *user_id, const char *ema
 	store_done(st);
 	if (rc != SQLITE_DONE)
 		return store_rc(c, rc);
-	st = store_stmt(c, "SELECT id, type_data FROM events WHERE id IN (SELECT event_id FROM "
-			   "event_subjects WHERE subject IN (?1, ?2)) OR (user_id = ?1 AND app_id IS "
-			   "NOT NULL)");
+	st = store_stmt(c,
+	                "SELECT id, type_data FROM events WHERE id IN (SELECT event_id FROM "
+	                "event_subjects WHERE subject IN (?1, ?2)) OR (user_id = ?1 AND app_id IS "
+	                "NOT NULL)");
 	sqlite3_stmt *up = store_stmt(c, "UPDATE events SET type_data = ? WHERE id = ?");
 	if (!st || !up)
 		return PP_EDB;
@@ -172,8 +170,8 @@ int store_event_scrub(struct store_conn *c, const char *user_id, const char *ema
 	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
 }
 
-#define EVENT_SELECT                                                                           \
-	"SELECT e.id, e.created_at, e.type, e.user_id, u.username, u.email, e.app_id, "        \
+#define EVENT_SELECT                                                                               \
+	"SELECT e.id, e.created_at, e.type, e.user_id, u.username, u.email, e.app_id, "            \
 	"e.app_name, e.type_data FROM events e LEFT JOIN users u ON u.id = e.user_id "
 
 static int max_event_id(struct store_conn *c, int64_t *out)
@@ -191,8 +189,9 @@ static int max_event_id(struct store_conn *c, int64_t *out)
 static int count_newer(struct store_conn *c, const struct event_query *q, int64_t *n)
 {
 	sqlite3_stmt *st =
-		q->user_id ? store_stmt(c, "SELECT COUNT(*) FROM events WHERE user_id = ? AND id > ?")
-			   : store_stmt(c, "SELECT COUNT(*) FROM events WHERE app_id = ? AND id > ?");
+	        q->user_id
+	                ? store_stmt(c, "SELECT COUNT(*) FROM events WHERE user_id = ? AND id > ?")
+	                : store_stmt(c, "SELECT COUNT(*) FROM events WHERE app_id = ? AND id > ?");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, q->user_id ? q->user_id : q->app_id);
@@ -210,10 +209,10 @@ static int count_window(struct store_conn *c, const struct event_query *q, int64
 	if (q->since_ms > 0) {
 		/* ?from= (at most 72 hours): count that window */
 		sqlite3_stmt *st =
-			q->user_id ? store_stmt(c, "SELECT COUNT(*) FROM events WHERE user_id = ? "
-						   "AND id <= ? AND created_at >= ?")
-				   : store_stmt(c, "SELECT COUNT(*) FROM events WHERE app_id = ? "
-						   "AND id <= ? AND created_at >= ?");
+		        q->user_id ? store_stmt(c, "SELECT COUNT(*) FROM events WHERE user_id = ? "
+		                                   "AND id <= ? AND created_at >= ?")
+		                   : store_stmt(c, "SELECT COUNT(*) FROM events WHERE app_id = ? "
+		                                   "AND id <= ? AND created_at >= ?");
 		if (!st)
 			return PP_EDB;
 		store_bind_text(st, 1, key);
@@ -243,7 +242,7 @@ static int count_window(struct store_conn *c, const struct event_query *q, int64
 }
 
 static int list_page(struct store_conn *c, struct event_query *q, int64_t *total,
-		     void (*cb)(const struct event_rec *, void *), void *arg)
+                     void (*cb)(const struct event_rec *, void *), void *arg)
 {
 	int rc;
 	if (q->anchor <= 0 && (rc = max_event_id(c, &q->anchor)) != 0)
@@ -253,11 +252,11 @@ static int list_page(struct store_conn *c, struct event_query *q, int64_t *total
 	const char *key = q->user_id ? q->user_id : q->app_id;
 	sqlite3_stmt *st;
 	st = q->user_id ? store_stmt(c, EVENT_SELECT "WHERE e.user_id = ? AND e.id <= ? AND "
-						     "e.created_at >= ? ORDER BY e.id DESC LIMIT ? "
-						     "OFFSET ?")
-			: store_stmt(c, EVENT_SELECT "WHERE e.app_id = ? AND e.id <= ? AND "
-						     "e.created_at >= ? ORDER BY e.id DESC LIMIT ? "
-						     "OFFSET ?");
+	                                             "e.created_at >= ? ORDER BY e.id DESC LIMIT ? "
+	                                             "OFFSET ?")
+	                : store_stmt(c, EVENT_SELECT "WHERE e.app_id = ? AND e.id <= ? AND "
+	                                             "e.created_at >= ? ORDER BY e.id DESC LIMIT ? "
+	                                             "OFFSET ?");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, key);
@@ -284,7 +283,7 @@ static int list_page(struct store_conn *c, struct event_query *q, int64_t *total
 }
 
 int store_event_list(struct store_conn *c, struct event_query *q, int64_t *total,
-		     void (*cb)(const struct event_rec *, void *), void *arg)
+                     void (*cb)(const struct event_rec *, void *), void *arg)
 {
 	/* one read snapshot: the anchor, the counter and the page agree */
 	int rc = step_one(c, store_stmt(c, "SAVEPOINT event_list"));
@@ -296,10 +295,10 @@ int store_event_list(struct store_conn *c, struct event_query *q, int64_t *total
 }
 
 int store_mail_enqueue(struct store_conn *c, const char *to, const char *subject, const char *body,
-		       int64_t now)
+                       int64_t now)
 {
 	sqlite3_stmt *st = store_stmt(c, "INSERT INTO mail_outbox(created_at, to_addr, subject, "
-					 "body, next_attempt_at) VALUES (?,?,?,?,?)");
+	                                 "body, next_attempt_at) VALUES (?,?,?,?,?)");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);
@@ -315,8 +314,8 @@ int store_mail_enqueue(struct store_conn *c, const char *to, const char *subject
 int store_mail_next(struct store_conn *c, int64_t now, struct mail_rec *m)
 {
 	sqlite3_stmt *st = store_stmt(c, "SELECT id, to_addr, subject, body, attempts FROM "
-					 "mail_outbox WHERE sent_at IS NULL AND next_attempt_at <= "
-					 "? ORDER BY next_attempt_at, id LIMIT 1");
+	                                 "mail_outbox WHERE sent_at IS NULL AND next_attempt_at <= "
+	                                 "? ORDER BY next_attempt_at, id LIMIT 1");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);
@@ -343,7 +342,7 @@ int store_mail_next(struct store_conn *c, int64_t now, struct mail_rec *m)
 int store_mail_sent(struct store_conn *c, int64_t id, int64_t now)
 {
 	sqlite3_stmt *st = store_stmt(c, "UPDATE mail_outbox SET sent_at = ?, attempts = attempts "
-					 "+ 1, last_error = NULL WHERE id = ?");
+	                                 "+ 1, last_error = NULL WHERE id = ?");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);
@@ -356,7 +355,7 @@ int store_mail_sent(struct store_conn *c, int64_t id, int64_t now)
 int store_mail_failed(struct store_conn *c, int64_t id, const char *err, int64_t next_at)
 {
 	sqlite3_stmt *st = store_stmt(c, "UPDATE mail_outbox SET attempts = attempts + 1, "
-					 "last_error = ?, next_attempt_at = ? WHERE id = ?");
+	                                 "last_error = ?, next_attempt_at = ? WHERE id = ?");
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, err);
@@ -381,7 +380,7 @@ int store_mail_pending(struct store_conn *c, int64_t *count)
 int store_mail_requeue(struct store_conn *c, const char *marker, int64_t now)
 {
 	sqlite3_stmt *st = store_stmt(c, "UPDATE mail_outbox SET next_attempt_at = ?, last_error = "
-					 "NULL WHERE sent_at IS NULL AND last_error = ?");
+	                                 "NULL WHERE sent_at IS NULL AND last_error = ?");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);

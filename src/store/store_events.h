@@ -21,9 +21,8 @@ struct event_rec {
 
 /* Appends an event; type_data is JSON text (NULL = "{}"); app_* may be NULL; *id (may be
  * NULL) receives its id. */
-int store_event_add(struct store_conn *c, const char *type, const char *user_id,
-		    const char *app_id, const char *app_name, const char *type_data, int64_t now,
-		    int64_t *id);
+int store_event_add(struct store_conn *c, const char *type, const char *user_id, const char *app_id,
+                    const char *app_name, const char *type_data, int64_t now, int64_t *id);
 /* Records that event id names subject (a user id or a lower-cased email) in its type_data. */
 int store_event_subject_add(struct store_conn *c, int64_t id, const char *subject);
 /*
@@ -33,7 +32,7 @@ int store_event_subject_add(struct store_conn *c, int64_t id, const char *subjec
  * "user account deleted".
  */
 int store_event_scrub(struct store_conn *c, const char *user_id, const char *email,
-		      const char *username);
+                      const char *username);
 
 /*
  * One page of a timeline, newest first, read through the (user_id, id) or
@@ -51,7 +50,7 @@ struct event_query {
 	int limit;
 };
 int store_event_list(struct store_conn *c, struct event_query *q, int64_t *total,
-		     void (*cb)(const struct event_rec *, void *), void *arg);
+                     void (*cb)(const struct event_rec *, void *), void *arg);
 
 struct mail_rec {
 	int64_t id;
@@ -62,7 +61,7 @@ struct mail_rec {
 };
 
 int store_mail_enqueue(struct store_conn *c, const char *to, const char *subject, const char *body,
-		       int64_t now);
+                       int64_t now);
 /* The oldest mail due at now, PP_ENOTFOUND when none. */
 int store_mail_next(struct store_conn *c, int64_t now, struct mail_rec *m);
 int store_mail_sent(struct store_conn *c, int64_t id, int64_t now);

@@ -11,7 +11,7 @@ int jx_parse_object(const uint8_t *p, size_t n, json_t **out, char err[JX_ERR_LE
 	json_t *v = json_loadb((const char *)p, n, JSON_REJECT_DUPLICATES, &je);
 	if (!v) {
 		snprintf(err, JX_ERR_LEN, "invalid JSON: %s (line %d, column %d)", je.text, je.line,
-			 je.column);
+		         je.column);
 		return PP_EINVAL;
 	}
 	if (!json_is_object(v)) {

@@ -55,9 +55,9 @@ json_t *paging_meta(const struct paging *p, int64_t total)
 	if (pages < 1)
 		pages = 1;
 	json_t *prev = p->page > 1 ? json_integer(p->page - 1 <= pages ? p->page - 1 : pages)
-				   : json_null();
+	                           : json_null();
 	json_t *next = p->page < pages ? json_integer(p->page + 1) : json_null();
 	return json_pack("{s:{s:o, s:I, s:o, s:I, s:I}}", "pagination", "prev_page", prev,
-			 "current_page", (json_int_t)p->page, "next_page", next, "total_pages",
-			 (json_int_t)pages, "total_count", (json_int_t)total);
+	                 "current_page", (json_int_t)p->page, "next_page", next, "total_pages",
+	                 (json_int_t)pages, "total_count", (json_int_t)total);
 }

@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 #define PAGING_DEFAULT_PER_PAGE 30
-#define PAGING_MAX_PER_PAGE 100
-#define PAGING_MAX_PAGE 1000000
+#define PAGING_MAX_PER_PAGE     100
+#define PAGING_MAX_PAGE         1000000
 
 struct paging {
 	int64_t page;

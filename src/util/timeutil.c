@@ -31,12 +31,12 @@ void time_iso8601(int64_t ms, char out[TIME_ISO_LEN])
 	int year = tm.tm_year + 1900;
 	if (year < 0 || year > 9999) {
 		snprintf(out, TIME_ISO_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+		         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
 		return;
 	}
 	/* digits by hand: this runs for every date of every response */
 	const int v[] = {year / 100, year % 100, tm.tm_mon + 1, tm.tm_mday,
-			 tm.tm_hour, tm.tm_min,    tm.tm_sec};
+	                 tm.tm_hour, tm.tm_min,  tm.tm_sec};
 	static const char sep[] = {0, 0, '-', '-', 'T', ':', ':'};
 	char *o = out;
 	for (int i = 0; i < 7; i++) {
