@@ -1,6 +1,7 @@
 # paasport - build, run and test. `make run` and `make test` do all the set-up
 # (scripts/deps.sh installs missing Debian packages). See README.md.
 
+SHELL   := /bin/bash
 PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl
 CC      ?= cc
 OPT     ?= -O2 -g
@@ -62,6 +63,12 @@ run: all
 # The whole suite: release build, then the same unit and API suites under
 # ASan+UBSan, the browser test, short fuzz runs and valgrind on the unit tests.
 test: deps-test
+	@mkdir -p build
+	@set -o pipefail; $(MAKE) --no-print-directory test-steps 2>&1 | tee build/test.log
+	@scripts/test-summary.sh build/test.log
+
+.PHONY: test-steps
+test-steps:
 	$(MAKE) format-check
 	$(MAKE) all
 	$(MAKE) test-unit
