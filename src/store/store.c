@@ -190,6 +190,26 @@ void store_done(sqlite3_stmt *st)
 	sqlite3_clear_bindings(st);
 }
 
+int store_step_write(struct store_conn *c, sqlite3_stmt *st, int need_row)
+{
+	if (!st)
+		return PP_EDB;
+	int rc = sqlite3_step(st);
+	int changed = sqlite3_changes(c->db);
+	store_done(st);
+	if (rc != SQLITE_DONE)
+		return store_rc(c, rc);
+	return (need_row && changed == 0) ? PP_ENOTFOUND : 0;
+}
+
+int store_step_row(struct store_conn *c, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? PP_ENOTFOUND : store_rc(c, rc);
+}
+
 int store_begin(struct store_conn *c)
 {
 	sqlite3_stmt *st = store_stmt(c, "BEGIN IMMEDIATE");

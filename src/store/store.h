@@ -45,6 +45,14 @@ int store_schema_version(void);
 sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql);
 void store_done(sqlite3_stmt *st);
 
+/*
+ * Steps a statement that writes (st may be NULL: PP_EDB) to completion and
+ * resets it. PP_ENOTFOUND when need_row and no row changed.
+ */
+int store_step_write(struct store_conn *c, sqlite3_stmt *st, int need_row);
+/* Steps to the first row: 0 (read it, then store_done()), PP_ENOTFOUND, or an error. */
+int store_step_row(struct store_conn *c, sqlite3_stmt *st);
+
 int store_begin(struct store_conn *c); /* BEGIN IMMEDIATE */
 int store_commit(struct store_conn *c);
 void store_rollback(struct store_conn *c);

@@ -49,25 +49,6 @@ static void lower_copy(char *dst, size_t cap, const char *src)
 	dst[i] = 0;
 }
 
-/* Runs a statement expected to change rows; PP_ENOTFOUND when none changed. */
-static int step_change(struct store_conn *c, sqlite3_stmt *st, int need_row)
-{
-	int rc = sqlite3_step(st);
-	int changed = sqlite3_changes(c->db);
-	store_done(st);
-	if (rc != SQLITE_DONE)
-		return store_rc(c, rc);
-	return (need_row && changed == 0) ? PP_ENOTFOUND : 0;
-}
-
-static int step_row(struct store_conn *c, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? PP_ENOTFOUND : store_rc(c, rc);
-}
-
 int store_user_insert(struct store_conn *c, const struct user_rec *u, const char *password_hash)
 {
 	char lc[sizeof u->email];
@@ -87,7 +68,7 @@ int store_user_insert(struct store_conn *c, const struct user_rec *u, const char
 	sqlite3_bind_int(st, 7, u->newsletter);
 	sqlite3_bind_int64(st, 8, u->created_at);
 	store_bind_text(st, 9, u->referral_code);
-	return step_change(c, st, 0);
+	return store_step_write(c, st, 0);
 }
 
 int store_user_get(struct store_conn *c, const char *id, struct user_rec *u)
@@ -97,7 +78,7 @@ int store_user_get(struct store_conn *c, const char *id, struct user_rec *u)
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, id);
-	int rc = step_row(c, st);
+	int rc = store_step_row(c, st);
 	if (rc == 0)
 		read_user(st, u);
 	store_done(st);
@@ -114,7 +95,7 @@ int store_user_by_login(struct store_conn *c, const char *login, struct user_rec
 		return PP_EDB;
 	store_bind_text(st, 1, login);
 	store_bind_text(st, 2, lc);
-	int rc = step_row(c, st);
+	int rc = store_step_row(c, st);
 	if (rc == 0)
 		read_user(st, u);
 	store_done(st);
@@ -167,7 +148,7 @@ int store_user_update_profile(struct store_conn *c, const struct user_rec *u)
 	store_bind_text(st, 7, u->location[0] ? u->location : NULL);
 	sqlite3_bind_int(st, 8, u->newsletter);
 	store_bind_text(st, 9, u->id);
-	return step_change(c, st, 1);
+	return store_step_write(c, st, 1);
 }
 
 int store_user_set_password(struct store_conn *c, const char *id, const char *hash, int bump_epoch)
@@ -180,7 +161,7 @@ int store_user_set_password(struct store_conn *c, const char *id, const char *ha
 	store_bind_text(st, 1, hash);
 	sqlite3_bind_int(st, 2, bump_epoch ? 1 : 0);
 	store_bind_text(st, 3, id);
-	return step_change(c, st, 1);
+	return store_step_write(c, st, 1);
 }
 
 int store_user_login_failed(struct store_conn *c, const char *id, int64_t now, int threshold,
@@ -192,7 +173,7 @@ int store_user_login_failed(struct store_conn *c, const char *id, int64_t now, i
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, id);
-	int rc = step_row(c, st);
+	int rc = store_step_row(c, st);
 	int n = rc == 0 ? sqlite3_column_int(st, 0) : 0;
 	store_done(st);
 	if (rc)
@@ -204,7 +185,7 @@ int store_user_login_failed(struct store_conn *c, const char *id, int64_t now, i
 			return PP_EDB;
 		sqlite3_bind_int64(st, 1, now + lock_ms);
 		store_bind_text(st, 2, id);
-		if ((rc = step_change(c, st, 1)) != 0)
+		if ((rc = store_step_write(c, st, 1)) != 0)
 			return rc;
 		*locked = 1;
 	}
@@ -218,7 +199,7 @@ int store_user_login_ok(struct store_conn *c, const char *id)
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, id);
-	return step_change(c, st, 0);
+	return store_step_write(c, st, 0);
 }
 
 /* ---- sessions ---- */
@@ -253,7 +234,7 @@ int store_session_insert(struct store_conn *c, const struct session_rec *s, cons
 	store_bind_text(st, 7, s->remote_ip);
 	store_bind_text(st, 8, s->user_agent);
 	store_bind_text(st, 9, secret_hash);
-	return step_change(c, st, 0);
+	return store_step_write(c, st, 0);
 }
 
 int store_session_by_hash(struct store_conn *c, const char *secret_hash, struct session_rec *s)
@@ -263,7 +244,7 @@ int store_session_by_hash(struct store_conn *c, const char *secret_hash, struct 
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, secret_hash);
-	int rc = step_row(c, st);
+	int rc = store_step_row(c, st);
 	if (rc == 0)
 		read_session(st, s);
 	store_done(st);
@@ -279,7 +260,7 @@ int store_session_touch(struct store_conn *c, const char *id, int64_t now, int64
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, expires_at);
 	store_bind_text(st, 3, id);
-	return step_change(c, st, 0);
+	return store_step_write(c, st, 0);
 }
 
 int store_session_list(struct store_conn *c, const char *user_id, int64_t now,
@@ -308,7 +289,7 @@ int store_session_delete(struct store_conn *c, const char *user_id, const char *
 		return PP_EDB;
 	store_bind_text(st, 1, id);
 	store_bind_text(st, 2, user_id);
-	return step_change(c, st, 1);
+	return store_step_write(c, st, 1);
 }
 
 int store_session_delete_others(struct store_conn *c, const char *user_id, const char *keep_id)
@@ -318,7 +299,7 @@ int store_session_delete_others(struct store_conn *c, const char *user_id, const
 		return PP_EDB;
 	store_bind_text(st, 1, user_id);
 	store_bind_text(st, 2, keep_id ? keep_id : "");
-	return step_change(c, st, 0);
+	return store_step_write(c, st, 0);
 }
 
 /* ---- tokens ---- */
@@ -349,12 +330,12 @@ int store_token_insert(struct store_conn *c, const struct token_rec *t, const ch
 	sqlite3_bind_int64(st, 5, t->created_at);
 	sqlite3_bind_int64(st, 6, t->issued_at);
 	store_bind_text(st, 7, secret_hash);
-	return step_change(c, st, 0);
+	return store_step_write(c, st, 0);
 }
 
 static int token_one(struct store_conn *c, sqlite3_stmt *st, struct token_rec *t)
 {
-	int rc = step_row(c, st);
+	int rc = store_step_row(c, st);
 	if (rc == 0)
 		read_token(st, t);
 	store_done(st);
@@ -420,7 +401,7 @@ int store_token_renew(struct store_conn *c, const char *user_id, const char *id,
 	sqlite3_bind_int64(st, 2, now);
 	store_bind_text(st, 3, id);
 	store_bind_text(st, 4, user_id);
-	return step_change(c, st, 1);
+	return store_step_write(c, st, 1);
 }
 
 int store_token_delete(struct store_conn *c, const char *user_id, const char *id)
@@ -430,7 +411,7 @@ int store_token_delete(struct store_conn *c, const char *user_id, const char *id
 		return PP_EDB;
 	store_bind_text(st, 1, id);
 	store_bind_text(st, 2, user_id);
-	return step_change(c, st, 1);
+	return store_step_write(c, st, 1);
 }
 
 int store_token_touch(struct store_conn *c, const char *id, int64_t now)
@@ -440,7 +421,7 @@ int store_token_touch(struct store_conn *c, const char *id, int64_t now)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);
 	store_bind_text(st, 2, id);
-	return step_change(c, st, 0);
+	return store_step_write(c, st, 0);
 }
 
 /* ---- one-time links ---- */
@@ -463,7 +444,7 @@ int store_link_insert(struct store_conn *c, const char *user_id, const char *kin
 	store_bind_text(st, 5, data);
 	sqlite3_bind_int64(st, 6, now);
 	sqlite3_bind_int64(st, 7, expires_at);
-	return step_change(c, st, 0);
+	return store_step_write(c, st, 0);
 }
 
 int store_link_consume(struct store_conn *c, const char *kind, const char *token_hash, int64_t now,
@@ -475,7 +456,7 @@ int store_link_consume(struct store_conn *c, const char *kind, const char *token
 		return PP_EDB;
 	store_bind_text(st, 1, token_hash);
 	store_bind_text(st, 2, kind);
-	int rc = step_row(c, st);
+	int rc = store_step_row(c, st);
 	if (rc == 0) {
 		store_col_text(st, 0, user_id, ID_MAX);
 		if (data)
@@ -492,7 +473,7 @@ int store_link_consume(struct store_conn *c, const char *kind, const char *token
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);
 	store_bind_text(st, 2, token_hash);
-	rc = step_change(c, st, 1);
+	rc = store_step_write(c, st, 1);
 	return rc == PP_ENOTFOUND ? PP_EEXPIRED : rc;
 }
 
@@ -505,7 +486,7 @@ int store_link_void(struct store_conn *c, const char *user_id, const char *kind,
 	sqlite3_bind_int64(st, 1, now);
 	store_bind_text(st, 2, user_id);
 	store_bind_text(st, 3, kind);
-	return step_change(c, st, 0);
+	return store_step_write(c, st, 0);
 }
 
 /* ---- authentication: the credential and its live user in one query ---- */
@@ -517,7 +498,7 @@ static int auth_one(struct store_conn *c, sqlite3_stmt *st, const char *key,
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, key);
-	int rc = step_row(c, st);
+	int rc = store_step_row(c, st);
 	if (rc == 0) {
 		read_cred(st, cred);
 		read_user_at(st, ncred, u);

@@ -23,16 +23,6 @@ static void read_app(sqlite3_stmt *st, struct app_rec *a)
 	a->updated_at = sqlite3_column_int64(st, 8);
 }
 
-static int step_done(struct store_conn *c, sqlite3_stmt *st, int need_row)
-{
-	int rc = sqlite3_step(st);
-	int changed = sqlite3_changes(c->db);
-	store_done(st);
-	if (rc != SQLITE_DONE)
-		return store_rc(c, rc);
-	return (need_row && changed == 0) ? PP_ENOTFOUND : 0;
-}
-
 int store_app_insert(struct store_conn *c, const struct app_rec *a)
 {
 	sqlite3_stmt *st = store_stmt(c, "INSERT INTO apps(id, name, owner_id, status, created_at, "
@@ -45,7 +35,7 @@ int store_app_insert(struct store_conn *c, const struct app_rec *a)
 	store_bind_text(st, 4, a->status);
 	sqlite3_bind_int64(st, 5, a->created_at);
 	sqlite3_bind_int64(st, 6, a->updated_at);
-	return step_done(c, st, 0);
+	return store_step_write(c, st, 0);
 }
 
 int store_app_name_taken(struct store_conn *c, const char *name)
@@ -137,7 +127,7 @@ int store_app_delete(struct store_conn *c, const char *app_id, int64_t now)
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, now);
 	store_bind_text(st, 3, app_id);
-	return step_done(c, st, 1);
+	return store_step_write(c, st, 1);
 }
 
 int store_app_touch(struct store_conn *c, const char *app_id, const char *status, int64_t now)
@@ -148,7 +138,7 @@ int store_app_touch(struct store_conn *c, const char *app_id, const char *status
 	store_bind_text(st, 1, status);
 	sqlite3_bind_int64(st, 2, now);
 	store_bind_text(st, 3, app_id);
-	return step_done(c, st, 1);
+	return store_step_write(c, st, 1);
 }
 
 int store_formation_get(struct store_conn *c, const char *app_id, struct formation_rec *out,
@@ -183,7 +173,7 @@ int store_formation_set(struct store_conn *c, const char *app_id, const char *ow
 	store_bind_text(st, 2, f->type);
 	sqlite3_bind_int(st, 3, f->amount);
 	store_bind_text(st, 4, f->size);
-	int rc = step_done(c, st, 0);
+	int rc = store_step_write(c, st, 0);
 	if (rc)
 		return rc;
 	st = store_stmt(c, "INSERT INTO formation_history(app_id, owner_id, type, amount, size, "
@@ -196,7 +186,7 @@ int store_formation_set(struct store_conn *c, const char *app_id, const char *ow
 	sqlite3_bind_int(st, 4, f->amount);
 	store_bind_text(st, 5, f->size);
 	sqlite3_bind_int64(st, 6, changed_at - changed_at % 1000);
-	return step_done(c, st, 0);
+	return store_step_write(c, st, 0);
 }
 
 #define COLLAB_COLS                                                                                \
@@ -236,7 +226,7 @@ int store_collab_insert(struct store_conn *c, const struct collab_rec *k,
 	store_bind_text(st, 6, k->inviter_id);
 	sqlite3_bind_int64(st, 7, k->created_at);
 	sqlite3_bind_int64(st, 8, k->expires_at);
-	return step_done(c, st, 0);
+	return store_step_write(c, st, 0);
 }
 
 int store_collab_list(struct store_conn *c, const char *app_id,
@@ -325,7 +315,7 @@ int store_collab_accept(struct store_conn *c, const char *id, const char *user_i
 	store_bind_text(st, 1, user_id);
 	sqlite3_bind_int64(st, 2, now);
 	store_bind_text(st, 3, id);
-	return step_done(c, st, 1);
+	return store_step_write(c, st, 1);
 }
 
 int store_collab_set_limited(struct store_conn *c, const char *id, int is_limited)
@@ -335,7 +325,7 @@ int store_collab_set_limited(struct store_conn *c, const char *id, int is_limite
 		return PP_EDB;
 	sqlite3_bind_int(st, 1, is_limited);
 	store_bind_text(st, 2, id);
-	return step_done(c, st, 1);
+	return store_step_write(c, st, 1);
 }
 
 int store_collab_delete(struct store_conn *c, const char *id)
@@ -344,7 +334,7 @@ int store_collab_delete(struct store_conn *c, const char *id)
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, id);
-	return step_done(c, st, 1);
+	return store_step_write(c, st, 1);
 }
 
 int store_collab_delete_app(struct store_conn *c, const char *app_id)
@@ -353,7 +343,7 @@ int store_collab_delete_app(struct store_conn *c, const char *app_id)
 	if (!st)
 		return PP_EDB;
 	store_bind_text(st, 1, app_id);
-	return step_done(c, st, 0);
+	return store_step_write(c, st, 0);
 }
 
 /* Runs sql binding each of the n strings in order. */
@@ -364,7 +354,7 @@ static int exec_texts(struct store_conn *c, const char *sql, int n, const char *
 		return PP_EDB;
 	for (int i = 0; i < n; i++)
 		store_bind_text(st, i + 1, v[i]);
-	return step_done(c, st, 0);
+	return store_step_write(c, st, 0);
 }
 
 int store_user_erase(struct store_conn *c, const char *user_id, int64_t now)
@@ -401,5 +391,5 @@ int store_user_erase(struct store_conn *c, const char *user_id, int64_t now)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);
 	store_bind_text(st, 2, user_id);
-	return step_done(c, st, 1);
+	return store_step_write(c, st, 1);
 }

@@ -8,15 +8,6 @@
 #include <strings.h>
 #include <string.h>
 
-static int step_one(struct store_conn *c, sqlite3_stmt *st)
-{
-	if (!st)
-		return PP_EDB;
-	int rc = sqlite3_step(st);
-	store_done(st);
-	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
-}
-
 static int count_up(struct store_conn *c, const char *prefix, const char *key)
 {
 	sqlite3_stmt *st = store_stmt(c, "INSERT INTO event_counts(scope, n) VALUES (? || ?, 1) "
@@ -25,14 +16,14 @@ static int count_up(struct store_conn *c, const char *prefix, const char *key)
 		return PP_EDB;
 	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
 	store_bind_text(st, 2, key);
-	return step_one(c, st);
+	return store_step_write(c, st, 0);
 }
 
 int store_event_add(struct store_conn *c, const char *type, const char *user_id, const char *app_id,
                     const char *app_name, const char *type_data, int64_t now, int64_t *id)
 {
 	/* a savepoint: the event and its counters land together, in or out of a transaction */
-	int rc = step_one(c, store_stmt(c, "SAVEPOINT event_add"));
+	int rc = store_step_write(c, store_stmt(c, "SAVEPOINT event_add"), 0);
 	if (rc)
 		return rc;
 	sqlite3_stmt *st = store_stmt(c, "INSERT INTO events(created_at, type, user_id, app_id, "
@@ -60,8 +51,8 @@ int store_event_add(struct store_conn *c, const char *type, const char *user_id,
 		rc = count_up(c, "a:", app_id);
 out:
 	if (rc)
-		step_one(c, store_stmt(c, "ROLLBACK TO event_add"));
-	int rrc = step_one(c, store_stmt(c, "RELEASE event_add"));
+		store_step_write(c, store_stmt(c, "ROLLBACK TO event_add"), 0);
+	int rrc = store_step_write(c, store_stmt(c, "RELEASE event_add"), 0);
 	return rc ? rc : rrc;
 }
 
@@ -73,9 +64,7 @@ int store_event_subject_add(struct store_conn *c, int64_t id, const char *subjec
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, id);
 	store_bind_text(st, 2, subject);
-	int rc = sqlite3_step(st);
-	store_done(st);
-	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+	return store_step_write(c, st, 0);
 }
 
 /* Replaces, in place, every string equal to email (any case) or username. */
@@ -286,11 +275,11 @@ int store_event_list(struct store_conn *c, struct event_query *q, int64_t *total
                      void (*cb)(const struct event_rec *, void *), void *arg)
 {
 	/* one read snapshot: the anchor, the counter and the page agree */
-	int rc = step_one(c, store_stmt(c, "SAVEPOINT event_list"));
+	int rc = store_step_write(c, store_stmt(c, "SAVEPOINT event_list"), 0);
 	if (rc)
 		return rc;
 	rc = list_page(c, q, total, cb, arg);
-	int rrc = step_one(c, store_stmt(c, "RELEASE event_list"));
+	int rrc = store_step_write(c, store_stmt(c, "RELEASE event_list"), 0);
 	return rc ? rc : rrc;
 }
 
@@ -306,9 +295,7 @@ int store_mail_enqueue(struct store_conn *c, const char *to, const char *subject
 	store_bind_text(st, 3, subject);
 	store_bind_text(st, 4, body);
 	sqlite3_bind_int64(st, 5, now);
-	int rc = sqlite3_step(st);
-	store_done(st);
-	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+	return store_step_write(c, st, 0);
 }
 
 int store_mail_next(struct store_conn *c, int64_t now, struct mail_rec *m)
@@ -347,9 +334,7 @@ int store_mail_sent(struct store_conn *c, int64_t id, int64_t now)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, id);
-	int rc = sqlite3_step(st);
-	store_done(st);
-	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+	return store_step_write(c, st, 0);
 }
 
 int store_mail_failed(struct store_conn *c, int64_t id, const char *err, int64_t next_at)
@@ -361,9 +346,7 @@ int store_mail_failed(struct store_conn *c, int64_t id, const char *err, int64_t
 	store_bind_text(st, 1, err);
 	sqlite3_bind_int64(st, 2, next_at);
 	sqlite3_bind_int64(st, 3, id);
-	int rc = sqlite3_step(st);
-	store_done(st);
-	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+	return store_step_write(c, st, 0);
 }
 
 int store_mail_pending(struct store_conn *c, int64_t *count)
@@ -385,7 +368,5 @@ int store_mail_requeue(struct store_conn *c, const char *marker, int64_t now)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);
 	store_bind_text(st, 2, marker);
-	int rc = sqlite3_step(st);
-	store_done(st);
-	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
+	return store_step_write(c, st, 0);
 }
