@@ -17,6 +17,7 @@ void api_users_update(struct req *r);
 void api_users_email_confirm(struct req *r);
 void api_users_reset_request(struct req *r);
 void api_users_reset_perform(struct req *r);
+void api_referral_link(struct req *r);
 /* api_session.c */
 void api_session_create(struct req *r);
 void api_session_show(struct req *r);

@@ -127,7 +127,8 @@ void api_users_create(struct req *r)
 		errors = NULL;
 		goto out;
 	}
-	rc = store_user_insert(req_db(r), &u, hash);
+	rc = store_user_insert(req_db(r), &u, hash,
+	                       referral && strlen(referral) <= 64 ? referral : NULL);
 	if (rc == 0)
 		rc = events_add(req_db(r), "new_user", u.id, NULL, NULL, NULL);
 	if (rc == 0)
@@ -564,4 +565,19 @@ void api_users_delete_confirm(struct req *r)
 fail:
 	store_rollback(db);
 	reply_rc(r, rc, "user");
+}
+
+void api_referral_link(struct req *r)
+{
+	/* the public referral link: to the sign-up page, carrying the code (hex) */
+	const char *code = req_param(r, "code");
+	char loc[96] = "/#/signup";
+	size_t n = strlen(code);
+	int ok = n > 0 && n <= 32;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (code[i] >= '0' && code[i] <= '9') || (code[i] >= 'a' && code[i] <= 'f');
+	if (ok)
+		snprintf(loc, sizeof loc, "/#/signup/%s", code);
+	reply_empty(r, 302);
+	reply_header(r, "Location", loc);
 }

@@ -12,6 +12,7 @@
 const struct route api_routes[] = {
         {"GET", "/healthz", api_healthz, PUB},
         {"GET", "/metrics", api_metrics, PUB},
+        {"GET", "/r/:code", api_referral_link, PUB},
 
         {"POST", "/v1/users", api_users_create, PUB | JSON | ROUTE_THROTTLE},
         {"GET", "/v1/users/self", api_users_self, AUTH},

@@ -49,13 +49,16 @@ static void lower_copy(char *dst, size_t cap, const char *src)
 	dst[i] = 0;
 }
 
-int store_user_insert(struct store_conn *c, const struct user_rec *u, const char *password_hash)
+int store_user_insert(struct store_conn *c, const struct user_rec *u, const char *password_hash,
+                      const char *referral_code)
 {
 	char lc[sizeof u->email];
+	/* referred_by: the live account whose referral code was given, if any */
 	sqlite3_stmt *st = store_stmt(
 	        c, "INSERT INTO users(id, username, email, email_lc, password_hash, fullname, "
 	           "email_newsletter, created_at, referral_code, referred_by) "
-	           "VALUES (?,?,?,?,?,?,?,?,?,NULL)");
+	           "VALUES (?,?,?,?,?,?,?,?,?,(SELECT id FROM users WHERE referral_code = ? AND "
+	           "deleted_at IS NULL))");
 	if (!st)
 		return PP_EDB;
 	lower_copy(lc, sizeof lc, u->email);
@@ -68,6 +71,7 @@ int store_user_insert(struct store_conn *c, const struct user_rec *u, const char
 	sqlite3_bind_int(st, 7, u->newsletter);
 	sqlite3_bind_int64(st, 8, u->created_at);
 	store_bind_text(st, 9, u->referral_code);
+	store_bind_text(st, 10, referral_code);
 	return store_step_write(c, st, 0);
 }
 

@@ -59,7 +59,9 @@ struct token_rec {
 };
 
 /* Users */
-int store_user_insert(struct store_conn *c, const struct user_rec *u, const char *password_hash);
+/* referral_code (may be NULL): the referrer's code; an unknown one is ignored. */
+int store_user_insert(struct store_conn *c, const struct user_rec *u, const char *password_hash,
+                      const char *referral_code);
 int store_user_get(struct store_conn *c, const char *id, struct user_rec *u);
 /* By username or email (case-insensitive email). PP_ENOTFOUND when none. */
 int store_user_by_login(struct store_conn *c, const char *login, struct user_rec *u);

@@ -220,3 +220,25 @@ def test_password_reset_link_expires(server):
     (exp, created) = server.sql("SELECT expires_at, created_at FROM one_time_links "
                                 "WHERE user_id = ? AND kind = 'password_reset'", u["id"])[0]
     assert exp + 3600001 - created == 3600 * 1000
+
+
+def test_referral_link_and_signup_with_code(server):
+    ref = signup(server)
+    code = ref["referral_url"].rsplit("/r/", 1)[1]
+    r = requests.get(server.url + "/r/" + code, allow_redirects=False)
+    assert r.status_code == 302 and r.headers["Location"] == "/#/signup/" + code
+    r = requests.get(server.url + "/r/not-hex<script>", allow_redirects=False)
+    assert r.status_code == 302 and r.headers["Location"] == "/#/signup"
+    name = unique()
+    r = requests.post(server.url + "/v1/users", json={"user": {
+        "email": name + "@example.com", "username": name, "password": PASSWORD,
+        "referral_code": code}})
+    assert r.status_code == 201
+    assert server.sql("SELECT referred_by FROM users WHERE username = ?", name) == [(ref["id"],)]
+    # an unknown code does not block the sign-up
+    other = unique()
+    r = requests.post(server.url + "/v1/users", json={"user": {
+        "email": other + "@example.com", "username": other, "password": PASSWORD,
+        "referral_code": "0" * 16}})
+    assert r.status_code == 201
+    assert server.sql("SELECT referred_by FROM users WHERE username = ?", other) == [(None,)]

@@ -48,6 +48,8 @@ export function renderLogin(root, ctx) {
 }
 
 export function renderSignup(root, ctx) {
+  // #/signup/CODE: arrived through someone's referral link (/r/CODE)
+  const referral = /^[0-9a-f]{1,32}$/.test(ctx.params[0] || '') ? ctx.params[0] : '';
   const form = new Form({
     submitLabel: 'Create my account',
     busyLabel: 'Creating the account…',
@@ -55,6 +57,7 @@ export function renderSignup(root, ctx) {
     validate: passwordCheck('password'),
     onSubmit: async (v) => {
       const user = { email: v.email.trim(), username: v.username.trim(), password: v.password };
+      if (referral) user.referral_code = referral;
       await api('POST', '/v1/users', { user });
       // the account exists: log in with the same credentials
       try {
