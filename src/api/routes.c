@@ -43,7 +43,7 @@ const struct route api_routes[] = {
         {"GET", "/v1/features/container_sizes", api_container_sizes, PUB},
         {"POST", "/v1/apps", api_apps_create, AUTH | JSON},
         {"GET", "/v1/apps", api_apps_list, AUTH},
-        {"GET", "/v1/apps/collaboration", api_collab_accept, AUTH},
+        {"GET", "/v1/apps/collaboration", api_collab_accept, AUTH | ROUTE_CSRF_GET},
         {"GET", "/v1/apps/:app", api_apps_show, AUTH},
         {"DELETE", "/v1/apps/:app", api_apps_delete, AUTH},
         {"GET", "/v1/apps/:app/containers", api_apps_containers, AUTH},

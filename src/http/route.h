@@ -25,6 +25,7 @@ enum {
 	ROUTE_JSON_OPT = 1u << 4, /* a JSON object body is optional */
 	ROUTE_THROTTLE = 1u << 5, /* per-IP limit for credential-guessing endpoints */
 	ROUTE_NO_CSRF = 1u << 6,  /* exempt from the cookie CSRF check (login itself) */
+	ROUTE_CSRF_GET = 1u << 7, /* a GET that changes state: CSRF token required too */
 };
 
 struct route {

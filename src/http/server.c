@@ -320,8 +320,9 @@ static void run_gates_and_handler(struct req *r)
 		return;
 	}
 	/* CSRF: a cookie-authenticated state change needs the session's token */
-	if (r->auth == AUTH_SESSION && !(rt->flags & ROUTE_NO_CSRF) && strcmp(r->method, "GET") &&
-	    strcmp(r->method, "HEAD")) {
+	if (r->auth == AUTH_SESSION && !(rt->flags & ROUTE_NO_CSRF) &&
+	    ((strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) ||
+	     (rt->flags & ROUTE_CSRF_GET))) {
 		if (!auth_csrf_ok(r)) {
 			reply_json(r, 403,
 			           json_pack("{s:s, s:s}", "error", "missing or invalid CSRF token",

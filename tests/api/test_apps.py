@@ -320,3 +320,18 @@ def test_invitation_works_for_any_account_and_expires(server, alice, bob):
     assert bob.get("/v1/apps/collaboration?token=" + tok).status_code == 200
     (exp, created) = server.sql("SELECT expires_at, created_at FROM collaborators WHERE user_id = ?", bob.user["id"])[0]
     assert exp - created == 7 * 24 * 3600 * 1000
+
+
+def test_accepting_an_invitation_with_a_cookie_needs_the_csrf_token(server, alice, bob):
+    from conftest import browser_client
+    app = create_app(alice)
+    invite(alice, app, bob.user["email"])
+    tok = invitation_token(server, bob.user["email"])
+    b = browser_client(server, bob.user["username"])
+    csrf, b.csrf = b.csrf, None
+    # a cross-site GET (an <img> on another site) carries the cookie, not the token
+    r = b.get("/v1/apps/collaboration?token=" + tok)
+    assert r.status_code == 403 and r.json()["code"] == "csrf"
+    assert b.get("/v1/apps").json()["apps"] == []
+    b.csrf = csrf
+    assert b.get("/v1/apps/collaboration?token=" + tok).status_code == 200

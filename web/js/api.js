@@ -66,7 +66,8 @@ function formatDelay(seconds) {
 export async function api(method, path, body, opts = {}) {
   const headers = { Accept: 'application/json' };
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
-  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  // every request carries it: a few GETs change state (accepting an invitation)
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
