@@ -37,7 +37,8 @@ struct req {
 	struct route_params params;
 	struct buf body;
 	int body_too_big;
-	json_t *json; /* parsed body (object) or NULL */
+	int in_flight; /* counted in the in-flight gauge */
+	json_t *json;  /* parsed body (object) or NULL */
 	char request_id[HTTP_REQUEST_ID_MAX + 1];
 	char ip[64];
 	int64_t t0_us;

@@ -220,7 +220,6 @@ static struct req *req_new(struct app *app, struct MHD_Connection *conn, const c
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->ip,
 			          sizeof r->ip);
 	}
-	metrics_in_flight(app->metrics, 1);
 	return r;
 }
 
@@ -238,7 +237,8 @@ static void req_free(struct req *r)
 	}
 	json_decref(r->json);
 	buf_release(&r->body);
-	metrics_in_flight(r->app->metrics, -1);
+	if (r->in_flight)
+		metrics_in_flight(r->app->metrics, -1);
 	free(r);
 }
 
@@ -256,6 +256,12 @@ static void access_log(struct req *r, int64_t dur_us)
 
 static enum MHD_Result send_reply(struct req *r)
 {
+	/* in flight from the moment a response is being made until it is sent: a
+	 * request still waiting for its body is not (SIGTERM does not wait for it) */
+	if (!r->in_flight) {
+		r->in_flight = 1;
+		metrics_in_flight(r->app->metrics, 1);
+	}
 	if (!r->resp)
 		reply_internal(r, "handler produced no response", PP_EINVAL);
 	struct MHD_Response *resp = r->resp;
@@ -409,6 +415,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->resp)
 		return MHD_YES; /* already replied */
+	r->in_flight = 1;
+	metrics_in_flight(app->metrics, 1);
 	run_gates_and_handler(r);
 	/* give the connection back before the network write */
 	if (r->db) {
