@@ -84,7 +84,7 @@ static void make_user(struct store_conn *c, const char *id, const char *username
 	snprintf(u.referral_code, sizeof u.referral_code, "ref-%s", id);
 	u.newsletter = 1;
 	u.created_at = 1700000000000LL;
-	assert_int_equal(store_user_insert(c, &u, "$argon2id$fakehash"), 0);
+	assert_int_equal(store_user_insert(c, &u, "$argon2id$fakehash", NULL), 0);
 }
 
 static void test_migrations(void **state)
@@ -175,10 +175,10 @@ static void test_users(void **state)
 	snprintf(d.username, sizeof d.username, "alice");
 	snprintf(d.email, sizeof d.email, "other@example.com");
 	snprintf(d.referral_code, sizeof d.referral_code, "ref-3");
-	assert_int_equal(store_user_insert(f->c, &d, "h"), PP_ECONFLICT);
+	assert_int_equal(store_user_insert(f->c, &d, "h", NULL), PP_ECONFLICT);
 	snprintf(d.username, sizeof d.username, "carol");
 	snprintf(d.email, sizeof d.email, "BOB@example.COM");
-	assert_int_equal(store_user_insert(f->c, &d, "h"), PP_ECONFLICT);
+	assert_int_equal(store_user_insert(f->c, &d, "h", NULL), PP_ECONFLICT);
 	assert_int_equal(store_user_get(f->c, "us-3", &u), PP_ENOTFOUND);
 
 	assert_int_equal(store_username_taken(f->c, "alice", NULL), 1);
