@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "core/valid.h"
 #include "crypto/pw.h"
 #include "store/store_acct.h"
@@ -43,6 +45,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the password equal to the username or email is always refused */
 	if (pw_policy(s, s, NULL) == NULL && n > 0)
 		abort();
+	/* header text cleaning: always valid UTF-8, bounded, no control characters */
+	char out[64];
+	valid_utf8_copy(out, sizeof out, s, 20);
+	json_t *j = json_string(out);
+	if (!j || strlen(out) >= sizeof out || valid_utf8_chars(out) > 20)
+		abort();
+	json_decref(j);
+	for (const unsigned char *q = (const unsigned char *)out; *q; q++)
+		if (*q < 0x20 || *q == 0x7f)
+			abort();
 	free(s);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "api/auth.h"
 #include "api/render.h"
+#include "core/valid.h"
 #include "crypto/pw.h"
 #include "crypto/rand.h"
 #include "util/err.h"
@@ -61,7 +62,7 @@ void api_session_create(struct req *r)
 	s.expires_at = now + AUTH_SESSION_IDLE_MS;
 	snprintf(s.remote_ip, sizeof s.remote_ip, "%s", r->ip);
 	const char *ua = req_header(r, MHD_HTTP_HEADER_USER_AGENT);
-	snprintf(s.user_agent, sizeof s.user_agent, "%.*s", UA_MAX, ua ? ua : "");
+	valid_utf8_copy(s.user_agent, sizeof s.user_agent, ua ? ua : "", UA_MAX);
 	rand_secret_b64(SESSION_SECRET_BYTES, secret);
 	rand_sha256_hex(secret, strlen(secret), hash);
 	if ((rc = store_session_insert(req_db(r), &s, hash)) != 0) {

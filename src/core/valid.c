@@ -64,3 +64,59 @@ const char *valid_text(const char *s, size_t max, int allow_empty)
 			return "must not contain control characters";
 	return NULL;
 }
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when it is not one. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	size_t n;
+	unsigned int cp;
+	if ((p[0] & 0xE0) == 0xC0) {
+		n = 2;
+		cp = p[0] & 0x1F;
+	} else if ((p[0] & 0xF0) == 0xE0) {
+		n = 3;
+		cp = p[0] & 0x0F;
+	} else if ((p[0] & 0xF8) == 0xF0) {
+		n = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3F);
+	}
+	/* overlong forms, surrogates and values past U+10FFFF are not UTF-8 */
+	static const unsigned int min[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (cp < min[n] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+		return 0;
+	return n;
+}
+
+void valid_utf8_copy(char *dst, size_t cap, const char *src, size_t max_chars)
+{
+	const unsigned char *p = (const unsigned char *)src;
+	size_t o = 0, chars = 0;
+	if (cap == 0)
+		return;
+	while (*p && chars < max_chars) {
+		size_t n = utf8_seq(p);
+		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f))) {
+			if (o + 1 >= cap)
+				break;
+			dst[o++] = '?';
+			p++;
+		} else {
+			if (o + n >= cap)
+				break;
+			memcpy(dst + o, p, n);
+			o += n;
+			p += n;
+		}
+		chars++;
+	}
+	dst[o] = 0;
+}

@@ -18,9 +18,12 @@
 #include <stdint.h>
 
 #define HTTP_BODY_MAX (1024 * 1024) /* bytes; 413 beyond */
-/* MHD per-connection memory: request line + headers must fit (431/413 beyond). MHD
- * clears it for every request, so it is kept small: 8 KiB is 3x a large browser request. */
-#define HTTP_HEADER_MEMORY        (8 * 1024)
+/* Request line + headers: 431 beyond (the first gate, before anything else). */
+#define HTTP_HEADER_MAX (8 * 1024)
+/* MHD per-connection memory: the request head (at most HTTP_HEADER_MAX, plus MHD's
+ * bookkeeping) and the response head must both fit. MHD clears it for every request,
+ * so it stays small. */
+#define HTTP_HEADER_MEMORY        (16 * 1024)
 #define HTTP_REQUEST_ID_MAX       64
 #define HTTP_MAX_RESPONSE_HEADERS 8
 #define HTTP_SESSION_COOKIE       "pp_session"

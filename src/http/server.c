@@ -12,6 +12,7 @@
 #include "util/jx.h"
 #include "util/log.h"
 #include "util/timeutil.h"
+#include "core/valid.h"
 #include "crypto/rand.h"
 
 #include <arpa/inet.h>
@@ -246,9 +247,12 @@ static void access_log(struct req *r, int64_t dur_us)
 {
 	if (!r->app->cfg->access_log)
 		return;
+	/* the route pattern, never the raw path (it holds ids and names); the method
+	 * cleaned to UTF-8, since anything may arrive there */
+	char method[32];
+	valid_utf8_copy(method, sizeof method, r->method, 16);
 	json_t *f = json_pack("{s:s, s:s, s:s, s:i, s:f, s:s, s:s}", "request_id", r->request_id,
-	                      "method", r->method, "route",
-	                      r->route ? r->route->pattern : (r->status == 404 ? "-" : r->path),
+	                      "method", method, "route", r->route ? r->route->pattern : "-",
 	                      "status", r->status, "duration_ms", (double)dur_us / 1000.0, "ip",
 	                      r->ip, "user_id", r->user.id);
 	log_json("info", "request", f);
@@ -368,6 +372,105 @@ static void run_gates_and_handler(struct req *r)
 	rt->handler(r);
 }
 
+/* What the first callback learns of the request head, for the framing gate. */
+struct head_scan {
+	size_t bytes;
+	int n_cl, cl_differ;
+	char cl[32];
+	int n_te, te_chunked;
+};
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+	struct head_scan *h = cls;
+	(void)kind;
+	value = value ? value : "";
+	h->bytes += strlen(key) + strlen(value) + 4;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (h->n_cl && strcmp(h->cl, value) != 0)
+			h->cl_differ = 1;
+		snprintf(h->cl, sizeof h->cl, "%s", value);
+		h->n_cl++;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		while (*value == ' ' || *value == '\t')
+			value++;
+		size_t n = strlen(value);
+		while (n > 0 && (value[n - 1] == ' ' || value[n - 1] == '\t'))
+			n--;
+		h->te_chunked = n == 7 && strncasecmp(value, "chunked", 7) == 0;
+		h->n_te++;
+	}
+	return MHD_YES;
+}
+
+/*
+ * Request smuggling and oversize gate (RFC 9112 6.1, 6.3), before anything
+ * else: answers and closes the connection. 0 when the head is fine.
+ */
+static int framing_gate(struct req *r, const char *url)
+{
+	struct head_scan h;
+	memset(&h, 0, sizeof h);
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, scan_header, &h);
+	int status = 0;
+	const char *msg = NULL;
+	if (h.bytes + strlen(url) > HTTP_HEADER_MAX) {
+		status = 431;
+		msg = "request header fields too large (limit 8 KiB)";
+	} else if (h.n_te > 1 || (h.n_te && !h.te_chunked)) {
+		status = 501;
+		msg = "unsupported Transfer-Encoding (only chunked)";
+	} else if (h.n_te && h.n_cl) {
+		status = 400;
+		msg = "Content-Length and Transfer-Encoding together";
+	} else if (h.cl_differ) {
+		status = 400;
+		msg = "conflicting Content-Length headers";
+	}
+	if (!status)
+		return 0;
+	reply_error(r, status, msg);
+	reply_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	return status;
+}
+
+/* Percent-decoding that keeps %00 and %2F as they are: a NUL would cut the path
+ * (so "/metrics%00.css" would be "/metrics"), and a decoded '/' would move
+ * segment boundaries. Any other byte is decoded. */
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	char *w = s;
+	const char *p = s;
+	while (*p) {
+		int hi, lo;
+		if (p[0] == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
+			int v = hi * 16 + lo;
+			if (v != 0 && v != '/') {
+				*w++ = (char)v;
+				p += 3;
+				continue;
+			}
+		}
+		*w++ = *p++;
+	}
+	*w = 0;
+	return (size_t)(w - s);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
@@ -381,6 +484,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!r)
 			return MHD_NO;
 		*req_cls = r;
+		if (framing_gate(r, url))
+			return send_reply(r);
 		/* route and method gates, before any body is read */
 		int rc = route_match(app->routes, app->nroutes, method, url, &r->route, &r->params);
 		if (rc == PP_ENOTFOUND && (!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
@@ -477,14 +582,14 @@ int http_start(struct app *app, struct http_server **out)
 	s->d = MHD_start_daemon(
 	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC,
 	        cfg->port, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	        MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
-	        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->conn_timeout_s,
-	        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->conn_limit,
-	        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_conn_limit,
-	        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADER_MEMORY,
-	        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)HTTP_LISTEN_BACKLOG,
-	        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
-	        MHD_OPTION_END);
+	        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_SOCK_ADDR, &sa,
+	        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+	        (unsigned)cfg->conn_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
+	        (unsigned)cfg->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	        (unsigned)cfg->per_ip_conn_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	        (size_t)HTTP_HEADER_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+	        (unsigned)HTTP_LISTEN_BACKLOG, MHD_OPTION_STRICT_FOR_CLIENT, 1,
+	        MHD_OPTION_NOTIFY_COMPLETED, on_completed, app, MHD_OPTION_END);
 	if (!s->d) {
 		log_error("cannot listen on %s", cfg->listen);
 		free(s);

@@ -118,12 +118,36 @@ static void test_text(void **state)
 	assert_null(valid_text("Soci\xc3\xa9t\xc3\xa9 <G\xc3\xa9n\xc3\xa9rale> & \"co\"", 128, 0));
 }
 
+static void copy_is(const char *src, size_t cap, size_t max_chars, const char *want)
+{
+	char out[256];
+	valid_utf8_copy(out, cap, src, max_chars);
+	assert_string_equal(out, want);
+}
+
+static void test_utf8_copy(void **state)
+{
+	(void)state;
+	copy_is("Mozilla/5.0 (X11)", 256, 100, "Mozilla/5.0 (X11)");
+	copy_is("\xff\xfe ok", 256, 100, "?? ok");
+	copy_is("\xc3\xa9\xc3\xa9\xc3\xa9", 256, 2, "\xc3\xa9\xc3\xa9"); /* characters, not bytes */
+	copy_is("\xc3\xa9\xc3\xa9", 4, 100, "\xc3\xa9"); /* never half a character */
+	copy_is("\xc0\xaf", 256, 100, "??");             /* overlong '/' */
+	copy_is("\xed\xa0\x80", 256, 100, "???");        /* a surrogate */
+	copy_is("\xf4\x90\x80\x80", 256, 100, "????");   /* past U+10FFFF */
+	copy_is("a\x01"
+	        "b\x7f",
+	        256, 100, "a?b?");
+	copy_is("\xe2\x82", 256, 100, "??"); /* cut at the end of the input */
+	copy_is("", 256, 100, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_utf8_chars), cmocka_unit_test(test_username),
 	        cmocka_unit_test(test_email),      cmocka_unit_test(test_email_length),
-	        cmocka_unit_test(test_text),
+	        cmocka_unit_test(test_text),       cmocka_unit_test(test_utf8_copy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
