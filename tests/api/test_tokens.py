@@ -141,3 +141,19 @@ def test_cross_account_tokens(server, alice, bob):
     assert t["id"] not in [x["id"] for x in bob.get("/v1/tokens").json()["tokens"]]
     assert Client(server, t["token"]).get("/v1/users/self").status_code == 200
     assert bob.get("/v1/events").json()["events"][0]["user"]["id"] == bob.user["id"]
+
+
+def test_one_spelling_per_jwt_signature(server, alice):
+    jwt = exchange(server, alice.api_token["token"]).json()["token"]
+    head, payload, sig = jwt.split(".")
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    i = alphabet.index(sig[-1])
+    # the last of 43 characters carries 4 bits: these spell the same 32 bytes
+    for j in range(4):
+        other = alphabet[(i & ~3) | j]
+        if other == sig[-1]:
+            continue
+        r = requests.get(server.url + "/v1/users/self",
+                         headers={"Authorization": f"Bearer {head}.{payload}.{sig[:-1]}{other}"})
+        assert r.status_code == 401
+    assert Client(server, jwt).get("/v1/users/self").status_code == 200
