@@ -580,7 +580,10 @@ int http_start(struct app *app, struct http_server **out)
 	unsigned threads =
 	        cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)(cores > 0 ? cores : 1);
 	s->d = MHD_start_daemon(
-	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC,
+	        /* poll(), not epoll: libmicrohttpd 0.9.75's MHD_quiesce_daemon() races with
+	         * its epoll workers and can abort the process at SIGTERM ("Failed to
+	         * remove listen FD from epoll set"); with poll() quiescing is a flag */
+	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG | MHD_USE_ITC,
 	        cfg->port, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_SOCK_ADDR, &sa,
 	        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
