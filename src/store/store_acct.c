@@ -241,20 +241,6 @@ int store_session_insert(struct store_conn *c, const struct session_rec *s, cons
 	return store_step_write(c, st, 0);
 }
 
-int store_session_by_hash(struct store_conn *c, const char *secret_hash, struct session_rec *s)
-{
-	sqlite3_stmt *st =
-	        store_stmt(c, "SELECT " SESSION_COLS " FROM sessions WHERE secret_hash = ?");
-	if (!st)
-		return PP_EDB;
-	store_bind_text(st, 1, secret_hash);
-	int rc = store_step_row(c, st);
-	if (rc == 0)
-		read_session(st, s);
-	store_done(st);
-	return rc;
-}
-
 int store_session_touch(struct store_conn *c, const char *id, int64_t now, int64_t expires_at)
 {
 	sqlite3_stmt *st =
@@ -354,15 +340,6 @@ int store_token_get(struct store_conn *c, const char *user_id, const char *id, s
 		return PP_EDB;
 	store_bind_text(st, 1, id);
 	store_bind_text(st, 2, user_id);
-	return token_one(c, st, t);
-}
-
-int store_token_by_id(struct store_conn *c, const char *id, struct token_rec *t)
-{
-	sqlite3_stmt *st = store_stmt(c, "SELECT " TOKEN_COLS " FROM tokens WHERE id = ?");
-	if (!st)
-		return PP_EDB;
-	store_bind_text(st, 1, id);
 	return token_one(c, st, t);
 }
 

@@ -80,7 +80,6 @@ int store_user_login_ok(struct store_conn *c, const char *id);
 /* Sessions (secret_hash = SHA-256 hex of the cookie value) */
 int store_session_insert(struct store_conn *c, const struct session_rec *s,
                          const char *secret_hash);
-int store_session_by_hash(struct store_conn *c, const char *secret_hash, struct session_rec *s);
 int store_session_touch(struct store_conn *c, const char *id, int64_t now, int64_t expires_at);
 /* Calls cb for each live session of the user, newest first. */
 int store_session_list(struct store_conn *c, const char *user_id, int64_t now,
@@ -92,8 +91,6 @@ int store_session_delete_others(struct store_conn *c, const char *user_id, const
 /* API tokens (secret_hash = SHA-256 hex of the tk-us- value) */
 int store_token_insert(struct store_conn *c, const struct token_rec *t, const char *secret_hash);
 int store_token_get(struct store_conn *c, const char *user_id, const char *id, struct token_rec *t);
-/* By id alone (for JWT validation; the caller checks the user). */
-int store_token_by_id(struct store_conn *c, const char *id, struct token_rec *t);
 int store_token_by_hash(struct store_conn *c, const char *secret_hash, struct token_rec *t);
 int store_token_list(struct store_conn *c, const char *user_id,
                      void (*cb)(const struct token_rec *, void *), void *arg);

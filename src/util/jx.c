@@ -52,16 +52,3 @@ int jx_opt_bool(json_t *o, const char *key, int *out)
 	*out = json_is_true(v) ? 1 : 0;
 	return 0;
 }
-
-int jx_opt_int(json_t *o, const char *key, int64_t *out, int *present)
-{
-	json_t *v = json_object_get(o, key);
-	*present = 0;
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_integer(v))
-		return PP_EINVAL;
-	*out = (int64_t)json_integer_value(v);
-	*present = 1;
-	return 0;
-}

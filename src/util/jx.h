@@ -28,7 +28,5 @@ json_t *jx_unwrap(json_t *root, const char *key);
 int jx_opt_str(json_t *o, const char *key, const char **out);
 /* *out = 0/1, or -1 when absent/null. */
 int jx_opt_bool(json_t *o, const char *key, int *out);
-/* *present = 1 and *out = value when an integer is there. */
-int jx_opt_int(json_t *o, const char *key, int64_t *out, int *present);
 
 #endif

@@ -162,8 +162,7 @@ static void test_getters(void **state)
 	                       &o, err),
 	                 0);
 	const char *s = "junk";
-	int b = 7, present = 7;
-	int64_t i = 7;
+	int b = 7;
 
 	assert_int_equal(jx_opt_str(o, "s", &s), 0);
 	assert_string_equal(s, "v");
@@ -189,19 +188,6 @@ static void test_getters(void **state)
 	assert_int_equal(jx_opt_bool(o, "s", &b), PP_EINVAL);
 	assert_int_equal(jx_opt_bool(o, "i", &b), PP_EINVAL);
 
-	assert_int_equal(jx_opt_int(o, "i", &i, &present), 0);
-	assert_int_equal(present, 1);
-	assert_int_equal(i, -42);
-	assert_int_equal(jx_opt_int(o, "big", &i, &present), 0);
-	assert_int_equal(i, 9007199254740993LL);
-	assert_int_equal(jx_opt_int(o, "missing", &i, &present), 0);
-	assert_int_equal(present, 0);
-	present = 7;
-	assert_int_equal(jx_opt_int(o, "n", &i, &present), 0);
-	assert_int_equal(present, 0);
-	assert_int_equal(jx_opt_int(o, "r", &i, &present), PP_EINVAL);
-	assert_int_equal(jx_opt_int(o, "s", &i, &present), PP_EINVAL);
-	assert_int_equal(jx_opt_int(o, "b", &i, &present), PP_EINVAL);
 	json_decref(o);
 }
 

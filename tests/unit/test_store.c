@@ -226,8 +226,14 @@ static void test_tokens(void **state)
 
 	assert_int_equal(store_token_by_hash(f->c, "hash-1", &t), 0);
 	assert_string_equal(t.id, "tk-1");
-	assert_int_equal(store_token_by_id(f->c, "tk-1", &t), 0);
+	/* authentication: the token and its live user in one query */
+	struct user_rec u;
+	assert_int_equal(store_auth_token_by_id(f->c, "tk-1", &t, &u), 0);
 	assert_string_equal(t.user_id, "us-a");
+	assert_string_equal(u.username, "alice");
+	assert_int_equal(store_auth_token_by_hash(f->c, "hash-1", &t, &u), 0);
+	assert_string_equal(u.id, "us-a");
+	assert_int_equal(store_auth_token_by_id(f->c, "tk-nope", &t, &u), PP_ENOTFOUND);
 
 	/* a second token with the same secret hash is a conflict */
 	struct token_rec t2 = t;
