@@ -77,19 +77,19 @@ void api_users_create(struct req *r)
 	}
 	const char *m;
 	if (!email)
-		errors_add(errors, "email", "can't be blank");
+		jx_error_add(errors, "email", "can't be blank");
 	else if ((m = valid_email(email)))
-		errors_add(errors, "email", m);
+		jx_error_add(errors, "email", m);
 	if (!username)
-		errors_add(errors, "username", "can't be blank");
+		jx_error_add(errors, "username", "can't be blank");
 	else if ((m = valid_username(username)))
-		errors_add(errors, "username", m);
+		jx_error_add(errors, "username", m);
 	if (!password)
-		errors_add(errors, "password", "can't be blank");
+		jx_error_add(errors, "password", "can't be blank");
 	else if ((m = pw_policy(password, username, email)))
-		errors_add(errors, "password", m);
+		jx_error_add(errors, "password", m);
 	if (fullname && (m = valid_text(fullname, FULLNAME_MAX, 1)))
-		errors_add(errors, "fullname", m);
+		jx_error_add(errors, "fullname", m);
 	if (json_object_size(errors)) {
 		reply_invalid(r, errors);
 		errors = NULL;
@@ -118,9 +118,9 @@ void api_users_create(struct req *r)
 		goto out;
 	}
 	if (store_username_taken(req_db(r), username, NULL) == 1)
-		errors_add(errors, "username", "is already taken");
+		jx_error_add(errors, "username", "is already taken");
 	if (store_email_taken(req_db(r), email, NULL) == 1)
-		errors_add(errors, "email", "is already taken");
+		jx_error_add(errors, "email", "is already taken");
 	if (json_object_size(errors)) {
 		store_rollback(req_db(r));
 		reply_invalid(r, errors);
@@ -161,7 +161,7 @@ static int take_text(json_t *errors, const char *field, const char *v,
 		return 0;
 	const char *m = check ? check(v) : valid_text(v, max, 1);
 	if (m) {
-		errors_add(errors, field, m);
+		jx_error_add(errors, field, m);
 		return 0;
 	}
 	if (strcmp(dst, v) == 0)
@@ -206,7 +206,7 @@ void api_users_update(struct req *r)
 	if (email) {
 		const char *m = valid_email(email);
 		if (m)
-			errors_add(errors, "email", m);
+			jx_error_add(errors, "email", m);
 		else if (strcasecmp(email, u.email) == 0) {
 			/* back to the current address: cancel a pending change */
 			if (u.unconfirmed_email[0]) {
@@ -223,14 +223,14 @@ void api_users_update(struct req *r)
 	if (password) {
 		const char *m = pw_policy(password, u.username, u.email);
 		if (!current || !*current)
-			errors_add(errors, "current_password",
-			           "is required to change the password");
+			jx_error_add(errors, "current_password",
+			             "is required to change the password");
 		else if (pw_verify(r->app->pw, r->user.password_hash, current) != 0)
-			errors_add(errors, "current_password", "is invalid");
+			jx_error_add(errors, "current_password", "is invalid");
 		if (m)
-			errors_add(errors, "password", m);
+			jx_error_add(errors, "password", m);
 		if (confirm && strcmp(confirm, password) != 0)
-			errors_add(errors, "password_confirmation", "doesn't match password");
+			jx_error_add(errors, "password_confirmation", "doesn't match password");
 		pw_change = 1;
 	}
 	if (json_object_size(errors)) {
@@ -248,9 +248,9 @@ void api_users_update(struct req *r)
 		goto out;
 	}
 	if (username && store_username_taken(db, u.username, u.id) == 1)
-		errors_add(errors, "username", "is already taken");
+		jx_error_add(errors, "username", "is already taken");
 	if (email_change == 1 && store_email_taken(db, u.unconfirmed_email, u.id) == 1)
-		errors_add(errors, "email", "is already taken");
+		jx_error_add(errors, "email", "is already taken");
 	if (json_object_size(errors)) {
 		store_rollback(db);
 		reply_invalid(r, errors);

@@ -1,6 +1,7 @@
 /* apps.c - app names, container sizes, scale validation, git repositories. */
 #include "core/apps.h"
 #include "util/err.h"
+#include "util/jx.h"
 #include "util/log.h"
 
 #include <errno.h>
@@ -66,16 +67,6 @@ const char *apps_valid_type(const char *t)
 	return NULL;
 }
 
-static void add_err(json_t *errors, const char *field, const char *msg)
-{
-	json_t *a = json_object_get(errors, field);
-	if (!a) {
-		a = json_array();
-		json_object_set_new(errors, field, a);
-	}
-	json_array_append_new(a, json_string(msg));
-}
-
 int apps_apply_scale(json_t *body, const struct formation_rec *cur, int ncur,
                      struct formation_rec *out, int *nout, int *changed, int *scales_up,
                      json_t *errors, int *bad_request)
@@ -91,7 +82,7 @@ int apps_apply_scale(json_t *body, const struct formation_rec *cur, int ncur,
 	memcpy(out, cur, sizeof *out * (size_t)ncur);
 	*nout = ncur;
 	if (json_array_size(arr) == 0) {
-		add_err(errors, "containers", "can't be empty");
+		jx_error_add(errors, "containers", "can't be empty");
 		return PP_EINVAL;
 	}
 	size_t i;
@@ -110,22 +101,22 @@ int apps_apply_scale(json_t *body, const struct formation_rec *cur, int ncur,
 		char field[64];
 		snprintf(field, sizeof field, "containers.%.32s", name);
 		if ((m = apps_valid_type(name))) {
-			add_err(errors, "containers", m);
+			jx_error_add(errors, "containers", m);
 			continue;
 		}
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(json_string_value(
 			                   json_object_get(json_array_get(arr, k), "name")),
 			           name) == 0) {
-				add_err(errors, field, "is given twice");
+				jx_error_add(errors, field, "is given twice");
 				break;
 			}
 		if (amount < 0 || amount > CONTAINERS_PER_TYPE_MAX) {
-			add_err(errors, field, "amount must be from 0 to 10");
+			jx_error_add(errors, field, "amount must be from 0 to 10");
 			continue;
 		}
 		if (size && !apps_size(size)) {
-			add_err(errors, field, "size must be one of S, M, L, XL, 2XL, 3XL");
+			jx_error_add(errors, field, "size must be one of S, M, L, XL, 2XL, 3XL");
 			continue;
 		}
 		int k;
@@ -134,7 +125,7 @@ int apps_apply_scale(json_t *body, const struct formation_rec *cur, int ncur,
 				break;
 		if (k == *nout) {
 			if (*nout >= FORMATION_TYPES_MAX) {
-				add_err(errors, field, "too many container types (16)");
+				jx_error_add(errors, field, "too many container types (16)");
 				continue;
 			}
 			memset(&out[k], 0, sizeof out[k]);

@@ -93,9 +93,6 @@ void reply_retry_after(struct req *r, int64_t retry_ms);
 /* Adds a response header (copied). */
 void reply_header(struct req *r, const char *name, const char *value);
 
-/* Adds an error message for field to a 422 errors object. */
-void errors_add(json_t *errors, const char *field, const char *msg);
-
 struct http_server;
 int http_start(struct app *app, struct http_server **out);
 /* Stops accepting, lets in-flight requests finish, frees. */

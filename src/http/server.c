@@ -113,16 +113,6 @@ void reply_not_found(struct req *r, const char *resource)
 	reply_json(r, 404, json_pack("{s:s, s:s}", "resource", resource, "error", "not found"));
 }
 
-void errors_add(json_t *errors, const char *field, const char *msg)
-{
-	json_t *a = json_object_get(errors, field);
-	if (!a) {
-		a = json_array();
-		json_object_set_new(errors, field, a);
-	}
-	json_array_append_new(a, json_string(msg));
-}
-
 void reply_invalid(struct req *r, json_t *errors)
 {
 	reply_json(r, 422, json_pack("{s:o}", "errors", errors));
@@ -131,7 +121,7 @@ void reply_invalid(struct req *r, json_t *errors)
 void reply_invalid1(struct req *r, const char *field, const char *msg)
 {
 	json_t *e = json_object();
-	errors_add(e, field, msg);
+	jx_error_add(e, field, msg);
 	reply_invalid(r, e);
 }
 

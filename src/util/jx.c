@@ -52,3 +52,13 @@ int jx_opt_bool(json_t *o, const char *key, int *out)
 	*out = json_is_true(v) ? 1 : 0;
 	return 0;
 }
+
+void jx_error_add(json_t *errors, const char *field, const char *msg)
+{
+	json_t *a = json_object_get(errors, field);
+	if (!a) {
+		a = json_array();
+		json_object_set_new(errors, field, a);
+	}
+	json_array_append_new(a, json_string(msg));
+}

@@ -29,4 +29,7 @@ int jx_opt_str(json_t *o, const char *key, const char **out);
 /* *out = 0/1, or -1 when absent/null. */
 int jx_opt_bool(json_t *o, const char *key, int *out);
 
+/* Appends msg to errors[field] (an array), the 422 shape {"field": ["msg", ...]}. */
+void jx_error_add(json_t *errors, const char *field, const char *msg);
+
 #endif
