@@ -533,6 +533,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	int64_t dur = time_mono_us() - r->t0_us;
 	int route_idx = r->route ? (int)(r->route - app->routes) : -1;
 	metrics_observe(app->metrics, route_idx, r->status, dur);
+	/* the response is sent: out of flight before the log line is written */
+	if (r->in_flight) {
+		r->in_flight = 0;
+		metrics_in_flight(app->metrics, -1);
+	}
 	access_log(r, dur);
 	req_free(r);
 	*req_cls = NULL;

@@ -1,5 +1,6 @@
 """HTTP conventions: error classes, limits, request ids, health, metrics."""
 import socket
+import time
 
 import requests
 
@@ -103,7 +104,6 @@ def test_access_log_has_no_secrets(server):
     requests.post(server.url + "/v1/session", json={"login": u["username"],
                                                     "password": "my secret passphrase"})
     # the access line is written once the response is sent: wait for it
-    import time
     for _ in range(100):
         reqs = [l for l in server.log_lines() if l.get("msg") == "request"]
         if reqs and reqs[-1]["route"] == "/v1/session":
@@ -122,8 +122,16 @@ def test_access_log_has_no_secrets(server):
 def test_metrics_exposition(server, alice):
     alice.get("/v1/users/self")
     requests.get(server.url + "/v1/nothing")
-    text = requests.get(server.url + "/metrics").text
-    assert 'paasport_http_requests_total{method="GET",route="/v1/users/self",status="200"}' in text
+    # a request is counted once its response is sent, which may be just after the
+    # client has read it: look again for a moment before concluding
+    want = ['paasport_http_requests_total{method="GET",route="/v1/users/self",status="200"}',
+            'route="other",status="404"']
+    for _ in range(100):
+        text = requests.get(server.url + "/metrics").text
+        if all(w in text for w in want):
+            break
+        time.sleep(0.05)
+    assert want[0] in text
     assert 'route="other",status="404"' in text
     assert "paasport_http_request_duration_seconds_bucket{le=\"+Inf\"}" in text
     assert "paasport_http_requests_in_flight" in text
