@@ -1,5 +1,6 @@
 """Start-up, shutdown and upgrades: SIGTERM drains, migrations, rehash."""
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -22,7 +23,13 @@ def test_sigterm_drains_in_flight_requests(tmp_path):
 
     t = threading.Thread(target=slow_login)
     t.start()
-    time.sleep(0.15)
+    # SIGTERM once the login is being served (the gauge counts the /metrics read too)
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        text = requests.get(s.url + "/metrics", timeout=5).text
+        if int(re.search(r"^paasport_http_requests_in_flight (\d+)", text, re.M).group(1)) >= 2:
+            break
+        time.sleep(0.01)
     s.proc.send_signal(signal.SIGTERM)
     t.join(30)
     rc = s.proc.wait(30)
