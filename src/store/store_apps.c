@@ -357,6 +357,33 @@ static int exec_texts(struct store_conn *c, const char *sql, int n, const char *
 	return store_step_write(c, st, 0);
 }
 
+/* The addresses the account accepted invitations under, other than its own (an
+ * older address, a work one): events naming them are about this account, and
+ * the invitation mails sent there are its data too. */
+static int erase_invited_addresses(struct store_conn *c, const struct user_rec *u)
+{
+	sqlite3_stmt *st = store_stmt(c, "SELECT DISTINCT lower(email) FROM collaborators "
+	                                 "WHERE user_id = ? AND email <> '' AND "
+	                                 "lower(email) <> lower(?)");
+	if (!st)
+		return PP_EDB;
+	store_bind_text(st, 1, u->id);
+	store_bind_text(st, 2, u->email);
+	int rc = 0, src;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		char addr[TXT(EMAIL_MAX)];
+		snprintf(addr, sizeof addr, "%s", (const char *)sqlite3_column_text(st, 0));
+		const char *em[] = {addr};
+		if ((rc = store_event_scrub(c, u->id, addr, u->username)) ||
+		    (rc = exec_texts(c, "DELETE FROM mail_outbox WHERE lower(to_addr) = ?", 1, em)))
+			break;
+	}
+	store_done(st);
+	if (rc)
+		return rc;
+	return src == SQLITE_DONE ? 0 : store_rc(c, src);
+}
+
 int store_user_erase(struct store_conn *c, const char *user_id, int64_t now)
 {
 	int rc;
@@ -365,7 +392,9 @@ int store_user_erase(struct store_conn *c, const char *user_id, int64_t now)
 		return rc;
 	const char *uid[] = {user_id};
 	const char *em[] = {u.email};
-	if ((rc = store_event_scrub(c, user_id, u.email, u.username)) ||
+	const char *pending[] = {u.unconfirmed_email};
+	if ((rc = erase_invited_addresses(c, &u)) ||
+	    (rc = store_event_scrub(c, user_id, u.email, u.username)) ||
 	    (rc = exec_texts(c,
 	                     "UPDATE collaborators SET status = 'user account deleted', "
 	                     "email = '', invitation_hash = NULL WHERE user_id = ?",
@@ -379,7 +408,11 @@ int store_user_erase(struct store_conn *c, const char *user_id, int64_t now)
 	    (rc = exec_texts(c, "DELETE FROM tokens WHERE user_id = ?", 1, uid)) ||
 	    (rc = exec_texts(c, "DELETE FROM one_time_links WHERE user_id = ?", 1, uid)) ||
 	    /* mails to the address (sent or not) are personal data too */
-	    (rc = exec_texts(c, "DELETE FROM mail_outbox WHERE lower(to_addr) = lower(?)", 1, em)))
+	    (rc = exec_texts(c, "DELETE FROM mail_outbox WHERE lower(to_addr) = lower(?)", 1,
+	                     em)) ||
+	    (*u.unconfirmed_email &&
+	     (rc = exec_texts(c, "DELETE FROM mail_outbox WHERE lower(to_addr) = lower(?)", 1,
+	                      pending))))
 		return rc;
 	sqlite3_stmt *st =
 	        store_stmt(c, "UPDATE users SET username = NULL, email = NULL, "

@@ -120,3 +120,38 @@ def test_confirm_does_not_touch_the_browser_cookie(server):
     did, tok = deletion_token(server, u.user["email"])
     r = confirm(server, did, tok)
     assert r.status_code == 204 and "Set-Cookie" not in r.headers
+
+
+def test_addresses_invited_under_and_pending_address_are_erased_too(server):
+    """An account may have joined an app through an invitation sent to another of
+    its addresses, and may have an email change pending: at deletion, the events
+    that name those addresses are scrubbed and the mails sent there dropped."""
+    anna, bert = user_client(server), user_client(server)
+    app = create_app(anna)
+    work = unique("bert-work-") + "@example.com"
+    r = anna.post(f"/v1/apps/{app['name']}/collaborators", {"collaborator": {"email": work}})
+    assert r.status_code == 201
+    body = server.wait_mail(work, "invited")["body"]
+    tok = body.split("/#/invitation/")[1].split()[0]
+    assert bert.get("/v1/apps/collaboration?token=" + tok).status_code == 200
+    pending = unique("bert-new-") + "@example.com"
+    r = bert.patch("/v1/account/profile", {"user": {"email": pending}})
+    assert r.status_code == 200 and r.json()["user"]["unconfirmed_email"] == pending
+    server.wait_mail(pending, "")
+    # the app's timeline names the address the invitation went to
+    assert work in str(anna.get(f"/v1/apps/{app['name']}/events?per_page=100").json())
+
+    assert bert.post("/v1/users/delete").status_code == 202
+    did, dtok = deletion_token(server, bert.user["email"])
+    assert confirm(server, did, dtok).status_code == 204
+
+    text = str(anna.get(f"/v1/apps/{app['name']}/events?per_page=100").json())
+    assert work not in text and bert.user["username"] not in text
+    assert "user account deleted" in text
+    dump = " ".join(r[0] for r in server.sql("SELECT type_data FROM events")).lower()
+    for addr in (work, pending, bert.user["email"]):
+        assert addr.lower() not in dump, addr
+        assert server.sql("SELECT COUNT(*) FROM mail_outbox WHERE lower(to_addr) = ?",
+                          addr.lower())[0][0] == 0, addr
+    # anna's own data is untouched
+    assert anna.user["email"] in str(anna.get("/v1/users/self").json())
