@@ -403,10 +403,44 @@ void api_users_reset_request(struct req *r)
 	                     "if an account has this email, a reset link was mailed to it"));
 }
 
+/* Opens a write transaction, consumes the reset link and checks the password
+ * against the policy for its user. 0 with the transaction open; otherwise the
+ * reply is made, the transaction rolled back (the link stays usable) and 1 returned. */
+static int reset_open(struct req *r, struct store_conn *db, const char *hash, const char *password,
+                      struct user_rec *u)
+{
+	char user_id[ID_MAX];
+	int rc;
+	if ((rc = store_begin(db)) != 0) {
+		reply_rc(r, rc, "user");
+		return 1;
+	}
+	rc = store_link_consume(db, "password_reset", hash, time_now_ms(), user_id, NULL, 0);
+	if (rc == PP_ENOTFOUND || rc == PP_EEXPIRED) {
+		store_rollback(db);
+		reply_invalid1(r, "token", "is invalid, used or expired");
+		return 1;
+	}
+	if (rc == 0)
+		rc = store_user_get(db, user_id, u);
+	if (rc) {
+		store_rollback(db);
+		reply_rc(r, rc, "user");
+		return 1;
+	}
+	const char *m = pw_policy(password, u->username, u->email);
+	if (m) {
+		store_rollback(db);
+		reply_invalid1(r, "password", m);
+		return 1;
+	}
+	return 0;
+}
+
 void api_users_reset_perform(struct req *r)
 {
 	const char *token = body_token(r), *password = NULL;
-	char hash[RAND_SHA256_HEX_LEN], user_id[ID_MAX], pwh[PW_HASH_MAX];
+	char hash[RAND_SHA256_HEX_LEN], pwh[PW_HASH_MAX];
 	struct user_rec u;
 	int rc;
 	if (!token || jx_opt_str(r->json, "password", &password) || !password) {
@@ -415,31 +449,17 @@ void api_users_reset_perform(struct req *r)
 	}
 	rand_sha256_hex(token, strlen(token), hash);
 	struct store_conn *db = req_db(r);
-	if ((rc = store_begin(db)) != 0) {
-		reply_rc(r, rc, "user");
+	/* check first, hash without holding the write lock, then check again and
+	 * write: the link is consumed in the same transaction as the new hash */
+	if (reset_open(r, db, hash, password, &u))
 		return;
-	}
-	rc = store_link_consume(db, "password_reset", hash, time_now_ms(), user_id, NULL, 0);
-	if (rc == PP_ENOTFOUND || rc == PP_EEXPIRED) {
-		store_rollback(db);
-		reply_invalid1(r, "token", "is invalid, used or expired");
-		return;
-	}
-	if (rc == 0)
-		rc = store_user_get(db, user_id, &u);
-	if (rc) {
-		reply_rc(r, rc, "user");
-		return;
-	}
-	const char *m = pw_policy(password, u.username, u.email);
-	if (m) {
-		store_rollback(db); /* the link stays usable */
-		reply_invalid1(r, "password", m);
-		return;
-	}
-	/* hashing inside the transaction: a reset is rare, and atomic with the link */
+	store_rollback(db);
 	if ((rc = pw_hash(r->app->pw, password, pwh)) != 0) {
 		reply_internal(r, "pw_hash", rc);
+		return;
+	}
+	if (reset_open(r, db, hash, password, &u)) {
+		sodium_memzero(pwh, sizeof pwh);
 		return;
 	}
 	rc = store_user_set_password(db, u.id, pwh, 1);

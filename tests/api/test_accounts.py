@@ -1,4 +1,6 @@
 """Sign-up, the profile, password changes (API.md "Accounts and sessions")."""
+from concurrent.futures import ThreadPoolExecutor
+
 import requests
 
 from conftest import PASSWORD, Client, browser_client, new_token, signup, unique, user_client
@@ -220,6 +222,27 @@ def test_password_reset_link_expires(server):
     (exp, created) = server.sql("SELECT expires_at, created_at FROM one_time_links "
                                 "WHERE user_id = ? AND kind = 'password_reset'", u["id"])[0]
     assert exp + 3600001 - created == 3600 * 1000
+
+
+def test_one_reset_link_used_twice_at_once_changes_the_password_once(server):
+    u = signup(server)
+    requests.post(server.url + "/v1/users/password/reset", json={"email": u["email"]})
+    token = server.wait_mail(u["email"], "Reset")["body"].split("/#/reset-password/")[1].split()[0]
+    pws = [f"concurrent passphrase number {i}" for i in range(6)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        codes = list(pool.map(lambda pw: requests.put(
+            server.url + "/v1/users/password/reset",
+            json={"token": token, "password": pw}, timeout=30).status_code, pws))
+    assert sorted(codes) == [200] + [422] * 5, codes
+    winner = pws[codes.index(200)]
+    browser_client(server, u["username"], winner)
+    for pw in pws:
+        if pw != winner:
+            r = requests.post(server.url + "/v1/session",
+                              json={"login": u["username"], "password": pw})
+            assert r.status_code == 401
+    assert server.sql("SELECT COUNT(*) FROM events WHERE user_id = ? AND "
+                      "type = 'password_reset_success'", u["id"])[0][0] == 1
 
 
 def test_referral_link_and_signup_with_code(server):
