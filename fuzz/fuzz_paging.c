@@ -1,9 +1,11 @@
 /*
  * fuzz_paging.c - libFuzzer target for paging_parse() on two fuzzed strings
  * (split at the first NUL; a leading flag byte makes either one NULL), then
- * paging_offset() and paging_meta() on what was accepted.
+ * paging_offset() and paging_meta() on what was accepted; paging_parse_uint() on
+ * the first string against a maximum taken from the flag byte, checked by strtoll.
  * FUZZ_SRC: src/util/paging.c
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +46,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(m);
 	} else if (rc != PP_EINVAL || !err) {
 		abort();
+	}
+	/* the overflow-safe integer: same verdict as strtoll on digits-only input */
+	int64_t max = (flags & 4) ? INT64_MAX : (flags & 8) ? INT64_MAX / 2 : (int64_t)flags * 1000;
+	int64_t v = -1;
+	int urc = paging_parse_uint(buf, max, &v);
+	size_t digits = strspn(buf, "0123456789");
+	if (l1 == 0 || digits != l1) {
+		if (urc != PP_EINVAL)
+			abort();
+	} else {
+		errno = 0;
+		long long ref = strtoll(buf, NULL, 10);
+		int fits = errno != ERANGE && ref <= max;
+		if (fits ? (urc != 0 || v != ref) : urc != PP_ETOOBIG)
+			abort();
 	}
 	free(buf);
 	return 0;

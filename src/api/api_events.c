@@ -27,19 +27,10 @@ static void add_event(const struct event_rec *e, void *arg)
 static int64_t query_int(struct req *r, const char *name, int64_t max)
 {
 	const char *v = req_query(r, name);
+	int64_t n;
 	if (!v)
 		return 0;
-	int64_t n = 0;
-	if (!*v)
-		return -1;
-	for (const char *p = v; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		n = n * 10 + (*p - '0');
-		if (n > max)
-			return -1;
-	}
-	return n;
+	return paging_parse_uint(v, max, &n) == 0 ? n : -1;
 }
 
 static void list_events(struct req *r, const char *user_id, const char *app_id)

@@ -4,18 +4,34 @@
 
 #include <stdlib.h>
 
-static int parse_pos(const char *s, int64_t max, int64_t *out)
+int paging_parse_uint(const char *s, int64_t max, int64_t *out)
 {
 	if (!s || !*s)
 		return PP_EINVAL;
 	int64_t v = 0;
+	int too_big = 0;
 	for (const char *p = s; *p; p++) {
 		if (*p < '0' || *p > '9')
 			return PP_EINVAL;
-		v = v * 10 + (*p - '0');
-		if (v > max)
-			return PP_ETOOBIG;
+		int d = *p - '0';
+		/* v * 10 + d > max, asked without computing it (it may not fit) */
+		if (too_big || d > max || v > (max - d) / 10)
+			too_big = 1;
+		else
+			v = v * 10 + d;
 	}
+	if (too_big)
+		return PP_ETOOBIG;
+	*out = v;
+	return 0;
+}
+
+static int parse_pos(const char *s, int64_t max, int64_t *out)
+{
+	int64_t v;
+	int rc = paging_parse_uint(s, max, &v);
+	if (rc)
+		return rc;
 	if (v < 1)
 		return PP_EINVAL;
 	*out = v;

@@ -17,6 +17,9 @@ struct paging {
 	int per_page;
 };
 
+/* A decimal integer from 0 to max (max >= 0), digits only: 0, PP_EINVAL when
+ * empty or not digits, PP_ETOOBIG above max (never overflows on the way). */
+int paging_parse_uint(const char *s, int64_t max, int64_t *out);
 /* Parses the two query values (NULL = default). PP_EINVAL with a message in *err. */
 int paging_parse(const char *page, const char *per_page, struct paging *p, const char **err);
 int64_t paging_offset(const struct paging *p);

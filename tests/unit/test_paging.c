@@ -140,6 +140,46 @@ static void test_meta(void **state)
 	check_meta(5, 30, 0, 1, -1, 1);
 }
 
+static void check_uint(const char *s, int64_t max, int want_rc, int64_t want)
+{
+	int64_t v = -7;
+	int rc = paging_parse_uint(s, max, &v);
+	assert_int_equal(rc, want_rc);
+	if (want_rc == 0)
+		assert_int_equal(v, want);
+	else
+		assert_int_equal(v, -7); /* untouched */
+}
+
+static void test_uint_never_overflows(void **state)
+{
+	(void)state;
+	check_uint("0", 0, 0, 0);
+	check_uint("1", 0, PP_ETOOBIG, 0);
+	check_uint("9", 8, PP_ETOOBIG, 0);
+	check_uint("42", 42, 0, 42);
+	check_uint("43", 42, PP_ETOOBIG, 0);
+	check_uint("0000000000000000000000000042", 42, 0, 42);
+	check_uint("9223372036854775807", INT64_MAX, 0, INT64_MAX);
+	check_uint("9223372036854775808", INT64_MAX, PP_ETOOBIG, 0);
+	check_uint("4611686018427387903", INT64_MAX / 2, 0, INT64_MAX / 2);
+	check_uint("4611686018427387904", INT64_MAX / 2, PP_ETOOBIG, 0);
+	/* 2^64 + 1 and 2^65 + 1 once wrapped to 1 */
+	check_uint("18446744073709551617", INT64_MAX / 2, PP_ETOOBIG, 0);
+	check_uint("36893488147419103233", INT64_MAX, PP_ETOOBIG, 0);
+	check_uint("99999999999999999999999999999999999999", INT64_MAX, PP_ETOOBIG, 0);
+	check_uint("", 10, PP_EINVAL, 0);
+	check_uint(NULL, 10, PP_EINVAL, 0);
+	check_uint("-1", 10, PP_EINVAL, 0);
+	check_uint("+1", 10, PP_EINVAL, 0);
+	check_uint(" 1", 10, PP_EINVAL, 0);
+	check_uint("1e3", 10000, PP_EINVAL, 0);
+	check_uint("0x10", 100, PP_EINVAL, 0);
+	/* malformed wins over too big */
+	check_uint("1e3", 0, PP_EINVAL, 0);
+	check_uint("99999999999999999999x", INT64_MAX, PP_EINVAL, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +188,7 @@ int main(void)
 	        cmocka_unit_test(test_per_page_bounds),
 	        cmocka_unit_test(test_page_bounds),
 	        cmocka_unit_test(test_meta),
+	        cmocka_unit_test(test_uint_never_overflows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
