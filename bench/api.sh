@@ -12,8 +12,9 @@
 # Exit status: 1 if the set-up fails or paasportd answers any non-2xx/3xx or
 # has socket errors; a MISSed goal alone exits 0 unless BENCH_STRICT=1.
 #
-# Environment: BENCH_DURATION (wrk -d, default 10s), BENCH_THREADS (paasportd
-# threads = nginx workers, default nproc), BENCH_STRICT=1 (MISS -> exit 3).
+# Environment: BENCH_DURATION (wrk -d, default 10s), BENCH_THREADS (nginx
+# workers, default nproc: nginx's "auto"), BENCH_SERVER_THREADS (paasportd's
+# PAASPORT_THREADS, default: paasportd's own default), BENCH_STRICT=1 (MISS -> exit 3).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,6 +24,7 @@ REPO=$(cd "$HERE/.." && pwd)
 
 DURATION=${BENCH_DURATION:-10s}
 THREADS=${BENCH_THREADS:-$(nproc)}
+SERVER_THREADS=${BENCH_SERVER_THREADS:-0} # 0: paasportd's default
 WRK_THREADS=2
 CONNS=64
 CONNS_BIG=256
@@ -79,11 +81,11 @@ SRV_BIN=$REPO/bin/paasportd
 # --- paasportd -------------------------------------------------------------
 SRV_PORT=$(free_port)
 SRV=http://127.0.0.1:$SRV_PORT
-log "starting paasportd on $SRV ($THREADS threads)"
+log "starting paasportd on $SRV (PAASPORT_THREADS=$SERVER_THREADS)"
 (
 	cd "$REPO"
 	exec env PAASPORT_LISTEN="127.0.0.1:$SRV_PORT" PAASPORT_DATABASE="$TMP/paasport.db" \
-		PAASPORT_ACCESS_LOG=0 PAASPORT_THREADS="$THREADS" \
+		PAASPORT_ACCESS_LOG=0 PAASPORT_THREADS="$SERVER_THREADS" \
 		PAASPORT_PUBLIC_URL="$SRV" "$SRV_BIN"
 ) >"$TMP/paasportd.log" 2>&1 &
 SRV_PID=$!
@@ -237,7 +239,7 @@ RATIO=$(awk -v a="$srv_rps" -v b="$ngx_rps" 'BEGIN { printf "%.2f", (b > 0) ? a 
 mib() { kib_to_mib "$1"; }
 cat <<EOF
 
-GET $URL_PATH ($BODY_BYTES-byte body), wrk -t$WRK_THREADS --latency, $DURATION, server threads/workers: $THREADS
+GET $URL_PATH ($BODY_BYTES-byte body), wrk -t$WRK_THREADS --latency, $DURATION, nginx workers: $THREADS, PAASPORT_THREADS: $SERVER_THREADS (0 = default)
                  conns   requests/s   p50 ms   p99 ms   non-2xx   socket errors   server CPU us/req
   paasportd      $(printf '%5d %12.0f %8.2f %8.2f %9d %15d %19s' "$CONNS" "$srv_rps" "$srv_p50_ms" "$srv_p99_ms" "$srv_non2xx" "$srv_sockerr" "$SRV_CPU")
   nginx          $(printf '%5d %12.0f %8.2f %8.2f %9d %15d %19s' "$CONNS" "$ngx_rps" "$ngx_p50_ms" "$ngx_p99_ms" "$ngx_non2xx" "$ngx_sockerr" "$NGX_CPU")

@@ -3,7 +3,8 @@
 #
 # For each size (default 100k, 1M and 10M events over 10k users and 1k apps) it
 # builds a database with paasportd's own schema, fills it with SQL, starts
-# paasportd on it and measures with wrk (1 thread, 4 connections, 5 s each):
+# paasportd on it (after `sync` and a 2 s warm-up per route, not counted) and
+# measures with wrk (1 thread, 4 connections, 5 s each):
 #   GET /v1/events?per_page=30&page=1..3            (100 users, random)
 #   GET /v1/apps/{app}/events?per_page=30&page=1..3 (100 apps, random)
 # and prints p50/p99. Half of the events belong to the 100 measured users and a
@@ -108,10 +109,10 @@ request = function()
 end
 LUA
 
-# measure MODE [CONNECTIONS] -> "p50_ms p99_ms non2xx"
+# measure MODE [CONNECTIONS [SECONDS]] -> "p50_ms p99_ms non2xx"
 measure() {
 	local out
-	out=$(BENCH_MODE=$1 BENCH_TOKENS=$BENCH_TOKENS wrk -t1 -c"${2:-4}" -d5s --latency \
+	out=$(BENCH_MODE=$1 BENCH_TOKENS=$BENCH_TOKENS wrk -t1 -c"${2:-4}" -d"${3:-5}s" --latency \
 		-s "$work/timeline.lua" "$URL" 2>&1)
 	echo "$out" >>"$work/wrk.log"
 	"$PY" - "$out" <<'PY'
@@ -135,9 +136,14 @@ for n in $SIZES; do
 	t0=$(date +%s)
 	fill "$db" "$n"
 	t1=$(date +%s)
+	# the fill leaves gigabytes of dirty pages: write them out now, not during the run
+	sync
 	start_server "$db"
 	curl -sf -H "Authorization: Bearer tk-us-bench-1" "$URL/v1/events?per_page=30" >/dev/null ||
 		die "the bench token does not work"
+	# warm-up (not counted): a running server has its pages cached
+	measure user 4 2 >/dev/null
+	measure app 4 2 >/dev/null
 	read -r u50 u99 ubad < <(measure user)
 	read -r a50 a99 abad < <(measure app)
 	read -r s50 s99 _ < <(measure user 1)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void set_str(char *dst, const char *v)
 {
@@ -73,7 +74,8 @@ int config_load(struct config *c, int argc, char **argv)
 	        {"web-dir", "PAASPORT_WEB_DIR", c->web_dir, NULL, 0, 0, "dashboard files"},
 	        {"repo-root", "PAASPORT_REPO_ROOT", c->repo_root, NULL, 0, 0, "git repositories"},
 	        {"ssh-host", "PAASPORT_SSH_HOST", c->ssh_host, NULL, 0, 0, "host in git_url"},
-	        {"threads", "PAASPORT_THREADS", NULL, &c->threads, 0, 256, "0 = one per core"},
+	        {"threads", "PAASPORT_THREADS", NULL, &c->threads, 0, CONFIG_THREADS_MAX,
+	         "0 = 4 per core"},
 	        {"max-connections", "PAASPORT_MAX_CONNECTIONS", NULL, &c->conn_limit, 1, 60000, ""},
 	        {"max-connections-per-ip", "PAASPORT_MAX_CONNECTIONS_PER_IP", NULL,
 	         &c->per_ip_conn_limit, 1, 60000, ""},
@@ -141,6 +143,12 @@ int config_load(struct config *c, int argc, char **argv)
 		h = h ? h + 3 : c->public_url;
 		size_t n = strcspn(h, ":/");
 		snprintf(c->ssh_host, CONFIG_STR_MAX, "%.*s", (int)n, h);
+	}
+	if (c->threads == 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		c->threads = (int)(cores > 0 ? cores : 1) * CONFIG_THREADS_PER_CORE;
+		if (c->threads > CONFIG_THREADS_MAX)
+			c->threads = CONFIG_THREADS_MAX;
 	}
 	return 0;
 usage:

@@ -61,8 +61,7 @@ int main(int argc, char **argv)
 	app.cfg = &cfg;
 	app.routes = api_routes;
 	app.nroutes = api_routes_count;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int threads = cfg.threads > 0 ? cfg.threads : (int)(cores > 0 ? cores : 1);
+	int threads = cfg.threads; /* resolved by config_load */
 
 	if (store_open(cfg.database, threads + STORE_POOL_EXTRA, &app.store) != 0)
 		goto out;

@@ -571,9 +571,7 @@ int http_start(struct app *app, struct http_server **out)
 		free(s);
 		return PP_EINVAL;
 	}
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned threads =
-	        cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)(cores > 0 ? cores : 1);
+	unsigned threads = (unsigned)cfg->threads; /* resolved by config_load */
 	s->d = MHD_start_daemon(
 	        /* poll(), not epoll: libmicrohttpd 0.9.75's MHD_quiesce_daemon() races with
 	         * its epoll workers and can abort the process at SIGTERM ("Failed to
