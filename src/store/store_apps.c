@@ -374,6 +374,8 @@ static int erase_invited_addresses(struct store_conn *c, const struct user_rec *
 		char addr[TXT(EMAIL_MAX)];
 		snprintf(addr, sizeof addr, "%s", (const char *)sqlite3_column_text(st, 0));
 		const char *em[] = {addr};
+		/* each pass finds events by the account's id too: subjects are dropped
+		 * only after the last one (store_user_erase) */
 		if ((rc = store_event_scrub(c, u->id, addr, u->username)) ||
 		    (rc = exec_texts(c, "DELETE FROM mail_outbox WHERE lower(to_addr) = ?", 1, em)))
 			break;
@@ -393,8 +395,15 @@ int store_user_erase(struct store_conn *c, const char *user_id, int64_t now)
 	const char *uid[] = {user_id};
 	const char *em[] = {u.email};
 	const char *pending[] = {u.unconfirmed_email};
+	const char *subjects[] = {user_id, u.email, user_id};
 	if ((rc = erase_invited_addresses(c, &u)) ||
 	    (rc = store_event_scrub(c, user_id, u.email, u.username)) ||
+	    /* every event is scrubbed: forget who they named */
+	    (rc = exec_texts(c,
+	                     "DELETE FROM event_subjects WHERE subject IN (?, lower(?)) OR "
+	                     "subject IN (SELECT lower(email) FROM collaborators WHERE "
+	                     "user_id = ?)",
+	                     3, subjects)) ||
 	    (rc = exec_texts(c,
 	                     "UPDATE collaborators SET status = 'user account deleted', "
 	                     "email = '', invitation_hash = NULL WHERE user_id = ?",

@@ -147,15 +147,6 @@ int store_event_scrub(struct store_conn *c, const char *user_id, const char *ema
 		json_decref(v);
 	}
 	store_done(st);
-	if (rc != SQLITE_DONE)
-		return store_rc(c, rc);
-	st = store_stmt(c, "DELETE FROM event_subjects WHERE subject IN (?, ?)");
-	if (!st)
-		return PP_EDB;
-	store_bind_text(st, 1, user_id);
-	store_bind_text(st, 2, lc);
-	rc = sqlite3_step(st);
-	store_done(st);
 	return rc == SQLITE_DONE ? 0 : store_rc(c, rc);
 }
 

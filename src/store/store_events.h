@@ -29,7 +29,8 @@ int store_event_subject_add(struct store_conn *c, int64_t id, const char *subjec
  * Erases an account's personal data from events: its account events lose
  * their type_data; in the events that name it (subjects, or that it did on
  * apps) every string equal to its email (any case) or username becomes
- * "user account deleted".
+ * "user account deleted". May run once per address of the account; the
+ * subjects rows stay (the caller drops them once every pass is done).
  */
 int store_event_scrub(struct store_conn *c, const char *user_id, const char *email,
                       const char *username);

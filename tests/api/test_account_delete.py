@@ -155,3 +155,31 @@ def test_addresses_invited_under_and_pending_address_are_erased_too(server):
                           addr.lower())[0][0] == 0, addr
     # anna's own data is untouched
     assert anna.user["email"] in str(anna.get("/v1/users/self").json())
+
+
+def test_account_with_a_second_address_vanishes_from_events_naming_it_by_id(server):
+    """anna joined carl's app through her work address, and invited bert to her own
+    app: bert's acceptance names anna (the inviter) by her current address, linked
+    to her by id only. Both addresses are gone from every event after deletion."""
+    anna, bert, carl = user_client(server), user_client(server), user_client(server)
+    theirs = create_app(carl)
+    work = unique("anna-work-") + "@example.com"
+    assert carl.post(f"/v1/apps/{theirs['name']}/collaborators",
+                     {"collaborator": {"email": work}}).status_code == 201
+    tok = server.wait_mail(work, "invited")["body"].split("/#/invitation/")[1].split()[0]
+    assert anna.get("/v1/apps/collaboration?token=" + tok).status_code == 200
+    mine = create_app(anna)
+    join(server, anna, mine, bert)
+    assert anna.user["email"] in str(bert.get("/v1/events?per_page=100").json())
+
+    assert anna.delete(f"/v1/apps/{mine['name']}?current_name={mine['name']}").status_code == 204
+    assert anna.post("/v1/users/delete").status_code == 202
+    did, dtok = deletion_token(server, anna.user["email"])
+    assert confirm(server, did, dtok).status_code == 204
+
+    dump = " ".join(r[0] for r in server.sql("SELECT type_data FROM events")).lower()
+    for s in (anna.user["email"], work, anna.user["username"]):
+        assert s.lower() not in dump, s
+    assert bert.user["email"].lower() in dump  # bert's own data stays
+    assert server.sql("SELECT COUNT(*) FROM event_subjects WHERE subject IN (?, ?, ?)",
+                      anna.user["id"], anna.user["email"].lower(), work.lower())[0][0] == 0
