@@ -394,7 +394,7 @@ int store_user_erase(struct store_conn *c, const char *user_id, int64_t now)
 		return rc;
 	const char *uid[] = {user_id};
 	const char *em[] = {u.email};
-	const char *pending[] = {u.unconfirmed_email};
+	const char *addrs[] = {u.email, u.unconfirmed_email};
 	const char *subjects[] = {user_id, u.email, user_id};
 	if ((rc = erase_invited_addresses(c, &u)) ||
 	    (rc = store_event_scrub(c, user_id, u.email, u.username)) ||
@@ -416,12 +416,11 @@ int store_user_erase(struct store_conn *c, const char *user_id, int64_t now)
 	    (rc = exec_texts(c, "DELETE FROM sessions WHERE user_id = ?", 1, uid)) ||
 	    (rc = exec_texts(c, "DELETE FROM tokens WHERE user_id = ?", 1, uid)) ||
 	    (rc = exec_texts(c, "DELETE FROM one_time_links WHERE user_id = ?", 1, uid)) ||
-	    /* mails to the address (sent or not) are personal data too */
-	    (rc = exec_texts(c, "DELETE FROM mail_outbox WHERE lower(to_addr) = lower(?)", 1,
-	                     em)) ||
-	    (*u.unconfirmed_email &&
-	     (rc = exec_texts(c, "DELETE FROM mail_outbox WHERE lower(to_addr) = lower(?)", 1,
-	                      pending))))
+	    /* mails to its address and to a pending new one (sent or not) are personal
+	     * data too ("" when none: no mail has an empty address) */
+	    (rc = exec_texts(c,
+	                     "DELETE FROM mail_outbox WHERE lower(to_addr) IN (lower(?), lower(?))",
+	                     2, addrs)))
 		return rc;
 	sqlite3_stmt *st =
 	        store_stmt(c, "UPDATE users SET username = NULL, email = NULL, "
