@@ -9,10 +9,15 @@ B       ?= build/rel
 BIN     ?= bin
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wstrict-prototypes \
            -Wmissing-prototypes -Wvla -Wno-format-truncation
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CFLAGS  := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -MMD -MP -Isrc $(PKG_CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS  := $(PKG_LIBS) -lpthread $(EXTRA_LDFLAGS)
+# The libraries' flags are asked of pkg-config when a recipe first needs them, not when make
+# reads this file: on a fresh machine `make run` reads it before scripts/deps.sh has installed
+# the libraries (and pkg-config itself). Each is computed once per make process.
+pkg_flags = $(if $(shell pkg-config --exists $(PKGS) && echo ok),$(shell pkg-config $(1) $(PKGS)),\
+  $(error pkg-config cannot find all of $(PKGS): scripts/deps.sh installs them))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkg_flags,--cflags))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(call pkg_flags,--libs))$(PKG_LIBS)
+CFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -MMD -MP -Isrc $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS  = $(PKG_LIBS) -lpthread $(EXTRA_LDFLAGS)
 PY      := /usr/bin/python3
 
 COMMON_SRC := $(wildcard src/util/*.c src/crypto/*.c)
@@ -27,7 +32,8 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 .PHONY: all deps deps-test run test test-unit test-api test-browser test-asan test-fuzz \
         test-valgrind fuzz bench format format-check clean
 
-all: deps $(BIN)/paasportd $(BIN)/paasport
+# Every object waits for `deps` (order-only), so nothing compiles before the packages are in.
+all: $(BIN)/paasportd $(BIN)/paasport
 
 deps:
 	@scripts/deps.sh build
@@ -35,7 +41,7 @@ deps:
 deps-test:
 	@scripts/deps.sh test
 
-$(B)/obj/%.o: src/%.c
+$(B)/obj/%.o: src/%.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -51,7 +57,7 @@ $(BIN)/paasport: $(CLI_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libpaasport.a
+$(B)/tests/%: tests/unit/%.c $(B)/libpaasport.a | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(B)/libpaasport.a $(LDLIBS) -lcmocka
 
@@ -117,6 +123,12 @@ test-fuzz:
 
 fuzz:
 	@scripts/fuzz.sh 300
+
+# The README's two commands on a fresh Debian 12 root (debootstrap, cached): not part of
+# `make test` or CI, as it takes minutes and the Debian mirror. See docs/testing.md.
+.PHONY: test-fresh
+test-fresh:
+	@scripts/test-fresh.sh
 
 bench: all
 	@scripts/deps.sh bench
