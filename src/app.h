@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "crypto/jwt.h"
+#include "util/clock.h"
 
 #include <stdatomic.h>
 #include <stddef.h>
@@ -32,6 +33,7 @@ struct app {
 	struct jwtcache *jwts;
 	const struct route *routes;
 	size_t nroutes;
+	struct clock clock; /* the time of day of every use case */
 	unsigned char jwt_key[JWT_KEY_LEN];
 	/* request ids: a random per-process prefix and a counter (no syscall per request) */
 	char request_id_prefix[16];

@@ -94,6 +94,8 @@ int config_load(struct config *c, int argc, char **argv)
 	         "1 = log requests"},
 	        {"mail-retry-base", "PAASPORT_MAIL_RETRY_BASE", NULL, &c->mail_retry_base_s, 1,
 	         86400, "seconds"},
+	        {"test-clock", "PAASPORT_TEST_CLOCK", NULL, &c->test_clock, 0, 1,
+	         "1 = tests may move the clock (never in production)"},
 	};
 	const size_t nopts = sizeof opts / sizeof opts[0];
 

@@ -9,8 +9,8 @@
 #include "crypto/jwtcache.h"
 #include "crypto/pw.h"
 #include "http/http.h"
-#include "http/metrics.h"
-#include "http/ratelimit.h"
+#include "api/metrics.h"
+#include "util/ratelimit.h"
 #include "http/webfiles.h"
 #include "mail/mailer.h"
 #include "store/store.h"
@@ -59,6 +59,11 @@ int main(int argc, char **argv)
 		sodium_bin2hex(app.request_id_prefix, sizeof app.request_id_prefix, p, sizeof p);
 	}
 	app.cfg = &cfg;
+	clock_init(&app.clock, cfg.test_clock);
+	if (cfg.test_clock)
+		log_json("warn",
+		         "PAASPORT_TEST_CLOCK=1: tests may move the clock (never in production)",
+		         NULL);
 	app.routes = api_routes;
 	app.nroutes = api_routes_count;
 	int threads = cfg.threads; /* resolved by config_load */

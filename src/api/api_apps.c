@@ -37,7 +37,7 @@ static void reply_app(struct req *r, int status, const struct app_rec *a)
 	reply_json(r, status, json_pack("{s:o}", "app", render_app(a, r->app->cfg)));
 }
 
-void api_apps_create(struct req *r)
+int api_apps_create(struct req *r)
 {
 	json_t *in = jx_unwrap(r->json, "app");
 	const char *name = NULL, *m;
@@ -46,22 +46,22 @@ void api_apps_create(struct req *r)
 	int rc, repo_made = 0;
 	if (jx_opt_str(in, "name", &name)) {
 		reply_error(r, 400, "name must be a string");
-		return;
+		return 0;
 	}
 	if (!name || !*name) {
 		reply_invalid1(r, "name", "can't be blank");
-		return;
+		return 0;
 	}
 	if ((m = apps_valid_name(name))) {
 		reply_invalid1(r, "name", m);
-		return;
+		return 0;
 	}
 	memset(&a, 0, sizeof a);
 	rand_id("ap", a.id);
 	snprintf(a.name, sizeof a.name, "%s", name);
 	snprintf(a.owner_id, sizeof a.owner_id, "%s", r->user.id);
 	snprintf(a.status, sizeof a.status, "new");
-	a.created_at = a.updated_at = time_now_ms();
+	a.created_at = a.updated_at = api_now(r);
 	memset(&f, 0, sizeof f);
 	snprintf(f.type, sizeof f.type, APPS_DEFAULT_TYPE);
 	snprintf(f.size, sizeof f.size, APPS_DEFAULT_SIZE);
@@ -72,7 +72,7 @@ void api_apps_create(struct req *r)
 	if (store_app_name_taken(db, name) == 1) {
 		store_rollback(db);
 		reply_invalid1(r, "name", "is already taken");
-		return;
+		return 0;
 	}
 	if ((rc = store_app_insert(db, &a)) ||
 	    (rc = store_formation_set(db, a.id, a.owner_id, &f, a.created_at)) ||
@@ -85,7 +85,7 @@ void api_apps_create(struct req *r)
 		goto fail;
 	store_app_for_user(db, a.id, r->user.id, &a);
 	reply_app(r, 201, &a);
-	return;
+	return 0;
 fail:
 	store_rollback(db);
 	if (repo_made)
@@ -94,6 +94,7 @@ fail:
 		reply_invalid1(r, "name", "is already taken");
 	else
 		reply_rc(r, rc, "app");
+	return 0;
 }
 
 struct list_ctx {
@@ -107,43 +108,45 @@ static void add_app_json(const struct app_rec *a, void *arg)
 	json_array_append_new(ctx->arr, render_app(a, ctx->cfg));
 }
 
-void api_apps_list(struct req *r)
+int api_apps_list(struct req *r)
 {
 	struct list_ctx ctx = {json_array(), r->app->cfg};
 	int rc = store_app_list_for_user(req_db(r), r->user.id, add_app_json, &ctx);
 	if (rc) {
 		json_decref(ctx.arr);
 		reply_rc(r, rc, "app");
-		return;
+		return 0;
 	}
 	reply_json(r, 200, json_pack("{s:o}", "apps", ctx.arr));
+	return 0;
 }
 
-void api_apps_show(struct req *r)
+int api_apps_show(struct req *r)
 {
 	struct app_rec a;
 	if (api_app_load(r, &a) == 0)
 		reply_app(r, 200, &a);
+	return 0;
 }
 
-void api_apps_delete(struct req *r)
+int api_apps_delete(struct req *r)
 {
 	struct app_rec a;
 	struct formation_rec f[FORMATION_TYPES_MAX];
 	int n, rc;
 	if (api_app_load(r, &a))
-		return;
+		return 0;
 	if (a.role != ROLE_OWNER) {
 		api_forbidden(r, "only the owner can delete the app");
-		return;
+		return 0;
 	}
 	const char *cur = req_query(r, "current_name");
 	if (!cur || strcmp(cur, a.name) != 0) {
 		reply_invalid1(r, "current_name", "must be given and match the app name");
-		return;
+		return 0;
 	}
 	struct store_conn *db = req_db(r);
-	int64_t now = time_now_ms();
+	int64_t now = api_now(r);
 	if ((rc = store_begin(db)) != 0)
 		goto fail;
 	/* the formation drops to zero: billing stops counting at this second */
@@ -163,25 +166,27 @@ void api_apps_delete(struct req *r)
 	if (apps_repo_remove(r->app->cfg->repo_root, a.id) != 0)
 		log_error("app %s deleted but its repository could not be removed", a.id);
 	reply_empty(r, 204);
-	return;
+	return 0;
 fail:
 	store_rollback(db);
 	reply_rc(r, rc, "app");
+	return 0;
 }
 
-void api_apps_containers(struct req *r)
+int api_apps_containers(struct req *r)
 {
 	struct app_rec a;
 	struct formation_rec f[FORMATION_TYPES_MAX];
 	int n;
 	if (api_app_load(r, &a))
-		return;
+		return 0;
 	int rc = store_formation_get(req_db(r), a.id, f, FORMATION_TYPES_MAX, &n);
 	if (rc) {
 		reply_rc(r, rc, "app");
-		return;
+		return 0;
 	}
 	reply_json(r, 200, json_pack("{s:o}", "containers", render_formation(f, n)));
+	return 0;
 }
 
 static json_t *amounts(const struct formation_rec *f, int n, int sizes)
@@ -193,7 +198,7 @@ static json_t *amounts(const struct formation_rec *f, int n, int sizes)
 	return o;
 }
 
-void api_apps_scale(struct req *r)
+int api_apps_scale(struct req *r)
 {
 	struct app_rec a;
 	struct formation_rec cur[FORMATION_TYPES_MAX], next[FORMATION_TYPES_MAX];
@@ -235,7 +240,7 @@ void api_apps_scale(struct req *r)
 		                     "url", url));
 		goto out;
 	}
-	int64_t now = time_now_ms();
+	int64_t now = api_now(r);
 	for (int i = 0; i < nnext && changed; i++) {
 		int same = 0;
 		for (int k = 0; k < ncur; k++)
@@ -263,23 +268,24 @@ void api_apps_scale(struct req *r)
 	reply_json(r, 202, json_pack("{s:o}", "containers", render_formation(next, nnext)));
 out:
 	json_decref(errors);
+	return 0;
 }
 
-void api_apps_restart(struct req *r)
+int api_apps_restart(struct req *r)
 {
 	struct app_rec a;
 	struct formation_rec f[FORMATION_TYPES_MAX];
 	int n, rc;
 	json_t *scope = r->json ? json_object_get(r->json, "scope") : NULL;
 	if (api_app_load(r, &a))
-		return;
+		return 0;
 	if (scope && !json_is_null(scope) && !json_is_array(scope)) {
 		reply_error(r, 400, "scope must be an array of container type names");
-		return;
+		return 0;
 	}
 	if ((rc = store_formation_get(req_db(r), a.id, f, FORMATION_TYPES_MAX, &n)) != 0) {
 		reply_rc(r, rc, "app");
-		return;
+		return 0;
 	}
 	size_t i;
 	json_t *v;
@@ -287,24 +293,25 @@ void api_apps_restart(struct req *r)
 		int found = 0;
 		if (!json_is_string(v)) {
 			reply_error(r, 400, "scope must be an array of container type names");
-			return;
+			return 0;
 		}
 		for (int k = 0; k < n; k++)
 			found |= strcmp(f[k].type, json_string_value(v)) == 0;
 		if (!found) {
 			reply_invalid1(r, "scope", "names a container type the app does not have");
-			return;
+			return 0;
 		}
 	}
 	json_t *td = json_pack("{s:O}", "scope", json_array_size(scope) ? scope : json_null());
 	if ((rc = events_add(req_db(r), "restart", r->user.id, a.id, a.name, td)) != 0) {
 		reply_rc(r, rc, "app");
-		return;
+		return 0;
 	}
 	reply_empty(r, 202);
+	return 0;
 }
 
-void api_container_sizes(struct req *r)
+int api_container_sizes(struct req *r)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < apps_sizes_count; i++) {
@@ -316,4 +323,5 @@ void api_container_sizes(struct req *r)
 		                       s->hourly_cents, "thirtydays_price", s->hourly_cents * 720));
 	}
 	reply_json(r, 200, json_pack("{s:o}", "container_sizes", arr));
+	return 0;
 }

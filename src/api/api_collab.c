@@ -34,11 +34,11 @@ static void add_collab(const struct collab_rec *k, void *arg)
 	json_array_append_new(arg, render_collab(k));
 }
 
-void api_collab_list(struct req *r)
+int api_collab_list(struct req *r)
 {
 	struct app_rec a;
 	if (api_app_load(r, &a))
-		return;
+		return 0;
 	json_t *arr = json_array();
 	/* the owner first */
 	json_array_append_new(
@@ -52,12 +52,13 @@ void api_collab_list(struct req *r)
 	if (rc) {
 		json_decref(arr);
 		reply_rc(r, rc, "collaborator");
-		return;
+		return 0;
 	}
 	reply_json(r, 200, json_pack("{s:o}", "collaborators", arr));
+	return 0;
 }
 
-void api_collab_invite(struct req *r)
+int api_collab_invite(struct req *r)
 {
 	struct app_rec a;
 	struct collab_rec k;
@@ -66,22 +67,22 @@ void api_collab_invite(struct req *r)
 	char token[RAND_SECRET_MAX], hash[RAND_SHA256_HEX_LEN];
 	json_t *in = jx_unwrap(r->json, "collaborator");
 	if (api_app_load(r, &a))
-		return;
+		return 0;
 	if (a.role != ROLE_OWNER) {
 		api_forbidden(r, "only the owner manages collaborators");
-		return;
+		return 0;
 	}
 	if (jx_opt_str(in, "email", &email) || jx_opt_bool(in, "is_limited", &limited)) {
 		reply_error(r, 400, "email must be a string and is_limited a boolean");
-		return;
+		return 0;
 	}
 	if (!email || (m = valid_email(email))) {
 		reply_invalid1(r, "email", email ? m : "can't be blank");
-		return;
+		return 0;
 	}
 	if (strcasecmp(email, a.owner_email) == 0) {
 		reply_invalid1(r, "email", "is the owner's: the owner is not a collaborator");
-		return;
+		return 0;
 	}
 	memset(&k, 0, sizeof k);
 	rand_id("co", k.id);
@@ -91,7 +92,7 @@ void api_collab_invite(struct req *r)
 	snprintf(k.status, sizeof k.status, "pending");
 	snprintf(k.inviter_id, sizeof k.inviter_id, "%s", r->user.id);
 	k.is_limited = limited == 1;
-	k.created_at = time_now_ms();
+	k.created_at = api_now(r);
 	k.expires_at = k.created_at + APPS_INVITE_TTL_MS;
 	rand_secret_b64(LINK_TOKEN_BYTES, token);
 	rand_sha256_hex(token, strlen(token), hash);
@@ -105,7 +106,7 @@ void api_collab_invite(struct req *r)
 	if (exists == 1) {
 		store_rollback(db);
 		reply_invalid1(r, "email", "is already a collaborator or invited");
-		return;
+		return 0;
 	}
 	const char *about[] = {k.email};
 	if ((rc = store_collab_insert(db, &k, hash)) ||
@@ -126,13 +127,14 @@ void api_collab_invite(struct req *r)
 	mailer_wake(r->app->mailer);
 	sodium_memzero(token, sizeof token);
 	reply_json(r, 201, json_pack("{s:o}", "collaborator", render_collab(&k)));
-	return;
+	return 0;
 fail:
 	store_rollback(db);
 	reply_rc(r, rc, "collaborator");
+	return 0;
 }
 
-void api_collab_accept(struct req *r)
+int api_collab_accept(struct req *r)
 {
 	const char *token = req_query(r, "token");
 	char hash[RAND_SHA256_HEX_LEN];
@@ -142,7 +144,7 @@ void api_collab_accept(struct req *r)
 	int rc;
 	if (!token || !*token || strlen(token) > 128) {
 		reply_error(r, 400, "the invitation token is required (?token=)");
-		return;
+		return 0;
 	}
 	rand_sha256_hex(token, strlen(token), hash);
 	struct store_conn *db = req_db(r);
@@ -152,14 +154,14 @@ void api_collab_accept(struct req *r)
 	if (rc == PP_ENOTFOUND) {
 		store_rollback(db);
 		reply_not_found(r, "invitation");
-		return;
+		return 0;
 	}
 	if (rc)
 		goto fail;
-	if (k.expires_at <= time_now_ms()) {
+	if (k.expires_at <= api_now(r)) {
 		store_rollback(db);
 		reply_invalid1(r, "token", "the invitation has expired: ask for a new one");
-		return;
+		return 0;
 	}
 	/* the caller's role on the app, before accepting */
 	rc = store_app_for_user(db, k.app_id, r->user.id, &a);
@@ -168,9 +170,9 @@ void api_collab_accept(struct req *r)
 		reply_error(r, 409,
 		            a.role == ROLE_OWNER ? "you own this app"
 		                                 : "you already collaborate on this app");
-		return;
+		return 0;
 	}
-	if ((rc = store_collab_accept(db, k.id, r->user.id, time_now_ms())) != 0)
+	if ((rc = store_collab_accept(db, k.id, r->user.id, api_now(r))) != 0)
 		goto fail;
 	if (store_user_get(db, k.inviter_id, &inviter) != 0)
 		memset(&inviter, 0, sizeof inviter);
@@ -187,27 +189,28 @@ void api_collab_accept(struct req *r)
 	if ((rc = store_app_for_user(db, k.app_id, r->user.id, &a)) != 0)
 		goto fail;
 	reply_json(r, 200, json_pack("{s:o}", "app", render_app(&a, r->app->cfg)));
-	return;
+	return 0;
 fail:
 	store_rollback(db);
 	reply_rc(r, rc == PP_ECONFLICT ? PP_EDB : rc, "invitation");
+	return 0;
 }
 
-void api_collab_update(struct req *r)
+int api_collab_update(struct req *r)
 {
 	struct app_rec a;
 	struct collab_rec k;
 	int limited, rc;
 	json_t *in = jx_unwrap(r->json, "collaborator");
 	if (api_app_load(r, &a))
-		return;
+		return 0;
 	if (a.role != ROLE_OWNER) {
 		api_forbidden(r, "only the owner manages collaborators");
-		return;
+		return 0;
 	}
 	if (jx_opt_bool(in, "is_limited", &limited) || limited < 0) {
 		reply_error(r, 400, "is_limited must be a boolean");
-		return;
+		return 0;
 	}
 	struct store_conn *db = req_db(r);
 	if ((rc = store_begin(db)) || (rc = store_collab_get(db, a.id, req_param(r, "id"), &k)))
@@ -223,19 +226,20 @@ void api_collab_update(struct req *r)
 	if ((rc = store_commit(db)))
 		goto fail;
 	reply_json(r, 200, json_pack("{s:o}", "collaborator", render_collab(&k)));
-	return;
+	return 0;
 fail:
 	store_rollback(db);
 	reply_rc(r, rc, "collaborator");
+	return 0;
 }
 
-void api_collab_delete(struct req *r)
+int api_collab_delete(struct req *r)
 {
 	struct app_rec a;
 	struct collab_rec k;
 	int rc;
 	if (api_app_load(r, &a))
-		return;
+		return 0;
 	struct store_conn *db = req_db(r);
 	if ((rc = store_begin(db)) || (rc = store_collab_get(db, a.id, req_param(r, "id"), &k)))
 		goto fail;
@@ -243,7 +247,7 @@ void api_collab_delete(struct req *r)
 	if (a.role != ROLE_OWNER && strcmp(k.user_id, r->user.id) != 0) {
 		store_rollback(db);
 		api_forbidden(r, "only the owner manages collaborators");
-		return;
+		return 0;
 	}
 	const char *about[] = {k.user_id, k.email};
 	if ((rc = store_collab_delete(db, k.id)) ||
@@ -252,8 +256,9 @@ void api_collab_delete(struct req *r)
 	    (rc = store_commit(db)))
 		goto fail;
 	reply_empty(r, 204);
-	return;
+	return 0;
 fail:
 	store_rollback(db);
 	reply_rc(r, rc, "collaborator");
+	return 0;
 }

@@ -53,7 +53,7 @@ static void list_events(struct req *r, const char *user_id, const char *app_id)
 		return;
 	}
 	struct event_query q = {
-	        user_id,           app_id,    anchor, from ? time_now_ms() - from * 3600 * 1000 : 0,
+	        user_id,           app_id,    anchor, from ? api_now(r) - from * 3600 * 1000 : 0,
 	        paging_offset(&p), p.per_page};
 	json_t *arr = json_array();
 	int rc = store_event_list(req_db(r), &q, &total, add_event, arr);
@@ -68,23 +68,25 @@ static void list_events(struct req *r, const char *user_id, const char *app_id)
 	reply_json(r, 200, json_pack("{s:o, s:o}", "events", arr, "meta", meta));
 }
 
-void api_events_list(struct req *r)
+int api_events_list(struct req *r)
 {
 	list_events(r, r->user.id, NULL);
+	return 0;
 }
 
-void api_app_events_list(struct req *r)
+int api_app_events_list(struct req *r)
 {
 	struct app_rec a;
 	int rc = store_app_for_user(req_db(r), req_param(r, "app"), r->user.id, &a);
 	if (rc) {
 		reply_rc(r, rc, "app");
-		return;
+		return 0;
 	}
 	list_events(r, NULL, a.id);
+	return 0;
 }
 
-void api_event_types(struct req *r)
+int api_event_types(struct req *r)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < events_types_count; i++)
@@ -93,4 +95,5 @@ void api_event_types(struct req *r)
 		                                "display_name", events_types[i].display_name,
 		                                "description", events_types[i].description));
 	reply_json(r, 200, json_pack("{s:o}", "event_types", arr));
+	return 0;
 }

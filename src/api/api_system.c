@@ -1,21 +1,23 @@
 /* api_system.c - /healthz (the store answers) and /metrics (Prometheus). */
 #include <stdlib.h>
 #include "api/api.h"
-#include "http/metrics.h"
+#include "util/clock.h"
+#include "api/metrics.h"
 #include "store/store_events.h"
 #include "util/err.h"
 
-void api_healthz(struct req *r)
+int api_healthz(struct req *r)
 {
 	int64_t n;
 	if (store_mail_pending(req_db(r), &n) != 0) {
 		reply_error(r, 503, "database unavailable");
-		return;
+		return 0;
 	}
 	reply_json(r, 200, json_pack("{s:s}", "status", "ok"));
+	return 0;
 }
 
-void api_metrics(struct req *r)
+int api_metrics(struct req *r)
 {
 	int64_t queue = 0;
 	struct buf b;
@@ -24,10 +26,29 @@ void api_metrics(struct req *r)
 	if (metrics_render(r->app->metrics, queue, &b) != 0) {
 		buf_release(&b);
 		reply_internal(r, "metrics", PP_ETOOBIG);
-		return;
+		return 0;
 	}
 	size_t len;
 	char *s = buf_detach(&b, &len);
 	reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", s, len, 1);
 	free(s);
+	return 0;
+}
+
+/* POST /v1/_test/clock {"advance_ms": N}: moves the clock forward, for tests of expiry,
+ * lock-out and rate windows. Exists only in a process started with PAASPORT_TEST_CLOCK=1;
+ * otherwise the route answers 404 as an unknown one would. */
+int api_test_clock(struct req *r)
+{
+	json_int_t ms = 0;
+	if (!r->app->clock.adjustable)
+		return api_rc(r, PP_ENOTFOUND, "");
+	json_t *v = json_object_get(r->json, "advance_ms");
+	if (!json_is_integer(v))
+		return api_fail(r, PP_EINVAL, "advance_ms must be an integer");
+	ms = json_integer_value(v);
+	if (clock_advance(&r->app->clock, ms) != 0)
+		return api_invalid1(r, "advance_ms", "must be between 1 and about 10 years");
+	reply_json(r, 200, json_pack("{s:I}", "now_ms", (json_int_t)api_now(r)));
+	return 0;
 }

@@ -44,7 +44,7 @@ static int new_link(struct req *r, const char *user_id, const char *kind, const 
                     int64_t ttl_ms, char token[RAND_SECRET_MAX])
 {
 	char hash[RAND_SHA256_HEX_LEN];
-	int64_t now = time_now_ms();
+	int64_t now = api_now(r);
 	rand_secret_b64(LINK_TOKEN_BYTES, token);
 	rand_sha256_hex(token, strlen(token), hash);
 	int rc = store_link_void(req_db(r), user_id, kind, now);
@@ -58,7 +58,7 @@ static void reply_user(struct req *r, int status, const struct user_rec *u)
 	reply_json(r, status, json_pack("{s:o}", "user", render_user(u, r->app->cfg)));
 }
 
-void api_users_create(struct req *r)
+int api_users_create(struct req *r)
 {
 	json_t *in = jx_unwrap(r->json, "user");
 	const char *email, *username, *password, *fullname, *referral;
@@ -100,7 +100,7 @@ void api_users_create(struct req *r)
 	snprintf(u.username, sizeof u.username, "%s", username);
 	snprintf(u.email, sizeof u.email, "%s", email);
 	snprintf(u.fullname, sizeof u.fullname, "%s", fullname ? fullname : "");
-	u.created_at = time_now_ms();
+	u.created_at = api_now(r);
 	{
 		char code[RAND_SECRET_MAX];
 		unsigned char raw[8];
@@ -146,11 +146,13 @@ void api_users_create(struct req *r)
 out:
 	sodium_memzero(hash, sizeof hash);
 	json_decref(errors);
+	return 0;
 }
 
-void api_users_self(struct req *r)
+int api_users_self(struct req *r)
 {
 	reply_user(r, 200, &r->user);
+	return 0;
 }
 
 /* Copies an optional string field after validation; 1 when it changes the value. */
@@ -170,7 +172,7 @@ static int take_text(json_t *errors, const char *field, const char *v,
 	return 1;
 }
 
-void api_users_update(struct req *r)
+int api_users_update(struct req *r)
 {
 	json_t *in = jx_unwrap(r->json, "user");
 	json_t *errors = json_object(), *fields = json_array();
@@ -274,7 +276,7 @@ void api_users_update(struct req *r)
 			        "was not you, change your password now.\r\n\r\n-- paasport\r\n");
 		}
 	} else if (rc == 0 && email_change == -1) {
-		rc = store_link_void(db, u.id, "confirm_email", time_now_ms());
+		rc = store_link_void(db, u.id, "confirm_email", api_now(r));
 	}
 	if (rc == 0 && pw_change) {
 		/* other sessions and every bearer JWT issued before now stop working */
@@ -311,6 +313,7 @@ out:
 	sodium_memzero(hash, sizeof hash);
 	json_decref(errors);
 	json_decref(fields);
+	return 0;
 }
 
 static const char *body_token(struct req *r)
@@ -321,7 +324,7 @@ static const char *body_token(struct req *r)
 	return t;
 }
 
-void api_users_email_confirm(struct req *r)
+int api_users_email_confirm(struct req *r)
 {
 	const char *token = body_token(r);
 	char hash[RAND_SHA256_HEX_LEN], user_id[ID_MAX], email[TXT(EMAIL_MAX)];
@@ -329,27 +332,27 @@ void api_users_email_confirm(struct req *r)
 	int rc;
 	if (!token) {
 		reply_error(r, 400, "token must be a non-empty string");
-		return;
+		return 0;
 	}
 	rand_sha256_hex(token, strlen(token), hash);
 	struct store_conn *db = req_db(r);
 	if ((rc = store_begin(db)) != 0) {
 		reply_rc(r, rc, "user");
-		return;
+		return 0;
 	}
-	rc = store_link_consume(db, "confirm_email", hash, time_now_ms(), user_id, email,
+	rc = store_link_consume(db, "confirm_email", hash, api_now(r), user_id, email,
 	                        sizeof email);
 	if (rc == PP_ENOTFOUND || rc == PP_EEXPIRED) {
 		store_rollback(db);
 		reply_invalid1(r, "token", "is invalid, used or expired");
-		return;
+		return 0;
 	}
 	if (rc == 0)
 		rc = store_user_get(db, user_id, &u);
 	if (rc == 0 && store_email_taken(db, email, user_id) == 1) {
 		store_rollback(db);
 		reply_invalid1(r, "email", "is already taken");
-		return;
+		return 0;
 	}
 	if (rc == 0) {
 		snprintf(u.email, sizeof u.email, "%s", email);
@@ -363,19 +366,20 @@ void api_users_email_confirm(struct req *r)
 		rc = store_commit(db);
 	if (rc) {
 		reply_rc(r, rc == PP_ECONFLICT ? PP_EDB : rc, "user");
-		return;
+		return 0;
 	}
 	reply_user(r, 200, &u);
+	return 0;
 }
 
-void api_users_reset_request(struct req *r)
+int api_users_reset_request(struct req *r)
 {
 	const char *email = NULL;
 	struct user_rec u;
 	char token[RAND_SECRET_MAX];
 	if (jx_opt_str(r->json, "email", &email) || !email) {
 		reply_error(r, 400, "email must be a string");
-		return;
+		return 0;
 	}
 	struct store_conn *db = req_db(r);
 	/* the same answer whether the account exists or not (no enumeration) */
@@ -401,6 +405,7 @@ void api_users_reset_request(struct req *r)
 	reply_json(r, 202,
 	           json_pack("{s:s}", "message",
 	                     "if an account has this email, a reset link was mailed to it"));
+	return 0;
 }
 
 /* Opens a write transaction, consumes the reset link and checks the password
@@ -415,7 +420,7 @@ static int reset_open(struct req *r, struct store_conn *db, const char *hash, co
 		reply_rc(r, rc, "user");
 		return 1;
 	}
-	rc = store_link_consume(db, "password_reset", hash, time_now_ms(), user_id, NULL, 0);
+	rc = store_link_consume(db, "password_reset", hash, api_now(r), user_id, NULL, 0);
 	if (rc == PP_ENOTFOUND || rc == PP_EEXPIRED) {
 		store_rollback(db);
 		reply_invalid1(r, "token", "is invalid, used or expired");
@@ -437,7 +442,7 @@ static int reset_open(struct req *r, struct store_conn *db, const char *hash, co
 	return 0;
 }
 
-void api_users_reset_perform(struct req *r)
+int api_users_reset_perform(struct req *r)
 {
 	const char *token = body_token(r), *password = NULL;
 	char hash[RAND_SHA256_HEX_LEN], pwh[PW_HASH_MAX];
@@ -445,22 +450,22 @@ void api_users_reset_perform(struct req *r)
 	int rc;
 	if (!token || jx_opt_str(r->json, "password", &password) || !password) {
 		reply_error(r, 400, "token and password must be non-empty strings");
-		return;
+		return 0;
 	}
 	rand_sha256_hex(token, strlen(token), hash);
 	struct store_conn *db = req_db(r);
 	/* check first, hash without holding the write lock, then check again and
 	 * write: the link is consumed in the same transaction as the new hash */
 	if (reset_open(r, db, hash, password, &u))
-		return;
+		return 0;
 	store_rollback(db);
 	if ((rc = pw_hash(r->app->pw, password, pwh)) != 0) {
 		reply_internal(r, "pw_hash", rc);
-		return;
+		return 0;
 	}
 	if (reset_open(r, db, hash, password, &u)) {
 		sodium_memzero(pwh, sizeof pwh);
-		return;
+		return 0;
 	}
 	rc = store_user_set_password(db, u.id, pwh, 1);
 	if (rc == 0)
@@ -479,10 +484,11 @@ void api_users_reset_perform(struct req *r)
 	sodium_memzero(pwh, sizeof pwh);
 	if (rc) {
 		reply_rc(r, rc, "user");
-		return;
+		return 0;
 	}
 	mailer_wake(r->app->mailer);
 	reply_json(r, 200, json_pack("{s:s}", "message", "password changed, log in again"));
+	return 0;
 }
 
 static void add_name(const char *name, void *arg)
@@ -510,13 +516,13 @@ static int refuse_if_owner(struct req *r, const char *user_id)
 	return PP_ECONFLICT;
 }
 
-void api_users_delete_request(struct req *r)
+int api_users_delete_request(struct req *r)
 {
 	char id[RAND_ID_LEN], token[RAND_SECRET_MAX], path[RAND_ID_LEN + 32];
 	struct store_conn *db = req_db(r);
 	int rc;
 	if (refuse_if_owner(r, r->user.id))
-		return;
+		return 0;
 	rand_id("del", id);
 	if ((rc = store_begin(db)) ||
 	    (rc = new_link(r, r->user.id, "delete_account", id, ACCOUNT_DELETE_TTL_MS, token)))
@@ -531,13 +537,14 @@ void api_users_delete_request(struct req *r)
 	mailer_wake(r->app->mailer);
 	sodium_memzero(token, sizeof token);
 	reply_json(r, 202, json_pack("{s:{s:s}}", "deletion", "id", id));
-	return;
+	return 0;
 fail:
 	store_rollback(db);
 	reply_rc(r, rc, "user");
+	return 0;
 }
 
-void api_users_delete_confirm(struct req *r)
+int api_users_delete_confirm(struct req *r)
 {
 	json_t *in = jx_unwrap(r->json, "deletion");
 	const char *token = NULL, *reason = NULL, *details = NULL;
@@ -548,7 +555,7 @@ void api_users_delete_confirm(struct req *r)
 		reply_error(r, 400,
 		            "deletion.token must be a non-empty string (reason and details "
 		            "optional strings)");
-		return;
+		return 0;
 	}
 	if ((reason && valid_utf8_chars(reason) > DELETE_REASON_MAX) ||
 	    (details && valid_utf8_chars(details) > DELETE_REASON_MAX)) {
@@ -556,38 +563,39 @@ void api_users_delete_confirm(struct req *r)
 		               reason && valid_utf8_chars(reason) > DELETE_REASON_MAX ? "reason"
 		                                                                      : "details",
 		               "is too long");
-		return;
+		return 0;
 	}
 	rand_sha256_hex(token, strlen(token), hash);
 	struct store_conn *db = req_db(r);
 	if ((rc = store_begin(db)) != 0)
 		goto fail;
-	rc = store_link_consume(db, "delete_account", hash, time_now_ms(), user_id, id, sizeof id);
+	rc = store_link_consume(db, "delete_account", hash, api_now(r), user_id, id, sizeof id);
 	if (rc == PP_ENOTFOUND || rc == PP_EEXPIRED ||
 	    (rc == 0 && strcmp(id, req_param(r, "id")))) {
 		store_rollback(db);
 		reply_invalid1(r, "token", "is invalid, used or expired");
-		return;
+		return 0;
 	}
 	if (rc)
 		goto fail;
 	if (refuse_if_owner(r, user_id)) {
 		store_rollback(db); /* the link stays usable once the apps are gone */
-		return;
+		return 0;
 	}
 	/* the reason is not stored: it could hold personal data */
-	if ((rc = store_user_erase(db, user_id, time_now_ms())) || (rc = store_commit(db)))
+	if ((rc = store_user_erase(db, user_id, api_now(r))) || (rc = store_commit(db)))
 		goto fail;
 	/* no cookie is touched: whoever opened the link may be logged in as someone else;
 	 * the deleted account's sessions are gone from the store */
 	reply_empty(r, 204);
-	return;
+	return 0;
 fail:
 	store_rollback(db);
 	reply_rc(r, rc, "user");
+	return 0;
 }
 
-void api_referral_link(struct req *r)
+int api_referral_link(struct req *r)
 {
 	/* the public referral link: to the sign-up page, carrying the code (hex) */
 	const char *code = req_param(r, "code");
@@ -600,4 +608,5 @@ void api_referral_link(struct req *r)
 		snprintf(loc, sizeof loc, "/#/signup/%s", code);
 	reply_empty(r, 302);
 	reply_header(r, "Location", loc);
+	return 0;
 }

@@ -1,16 +1,15 @@
-/* auth.c - credential resolution, CSRF check and password login (see auth.h). */
+/* auth.c - credential resolution and the CSRF check (see auth.h). */
 #include "api/auth.h"
-#include "core/events.h"
+#include "api/api.h"
+#include "core/login.h"
 #include "crypto/jwt.h"
 #include "crypto/jwtcache.h"
 #include "crypto/pw.h"
 #include "crypto/rand.h"
-#include "http/ratelimit.h"
+#include "store/store_acct.h"
+#include "util/clock.h"
 #include "util/err.h"
-#include "util/timeutil.h"
 
-#include <ctype.h>
-#include <microhttpd.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,7 +69,7 @@ static int auth_raw_token(struct req *r, const char *tok)
 		return PP_EAUTH;
 	if (rc)
 		return rc;
-	touch_token(r, &t, time_now_ms());
+	touch_token(r, &t, clock_now_ms(&r->app->clock));
 	snprintf(r->token_id, sizeof r->token_id, "%s", t.id);
 	r->auth = AUTH_TOKEN;
 	return 0;
@@ -80,7 +79,7 @@ static int auth_jwt(struct req *r, const char *tok)
 {
 	struct jwt_claims c;
 	struct token_rec t;
-	int64_t now = time_now_ms();
+	int64_t now = clock_now_ms(&r->app->clock);
 	size_t len = strlen(tok);
 	int rc = jwtcache_get(r->app->jwts, tok, len, now / 1000, &c);
 	if (rc == PP_ENOTFOUND) {
@@ -105,20 +104,10 @@ static int auth_jwt(struct req *r, const char *tok)
 	return 0;
 }
 
-/* Finds pp_session=VALUE in the Cookie header. */
-static int session_cookie(struct req *r, char *out, size_t cap)
-{
-	const char *v = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, HTTP_SESSION_COOKIE);
-	if (!v || !*v || strlen(v) >= cap)
-		return PP_ENOTFOUND;
-	snprintf(out, cap, "%s", v);
-	return 0;
-}
-
 static int auth_session(struct req *r, const char *cookie)
 {
 	char hash[RAND_SHA256_HEX_LEN];
-	int64_t now = time_now_ms();
+	int64_t now = clock_now_ms(&r->app->clock);
 	rand_sha256_hex(cookie, strlen(cookie), hash);
 	int rc = store_auth_session_by_hash(req_db(r), hash, &r->session, &r->user);
 	if (rc == PP_ENOTFOUND)
@@ -139,9 +128,33 @@ static int auth_session(struct req *r, const char *cookie)
 	return 0;
 }
 
+/* Basic login:password on a route that takes it: the password login use case. */
+static int auth_basic(struct req *r, const char *h)
+{
+	char user[TXT(EMAIL_MAX)], pass[PW_MAX_CHARS * 4 + 1];
+	if (auth_parse_basic(h, user, sizeof user, pass, sizeof pass) != 0)
+		return PP_EAUTH;
+	if (user[0] == 0) {
+		sodium_memzero(pass, sizeof pass);
+		return 0; /* ":token" form: the exchange handler reads it */
+	}
+	struct core_ctx cx = api_ctx(r);
+	enum login_result res;
+	int rc = login_password(&cx, user, pass, &r->user, &res, &r->fail.retry_ms);
+	sodium_memzero(pass, sizeof pass);
+	if (rc)
+		return rc;
+	if (res == LOGIN_OK) {
+		r->auth = AUTH_BASIC;
+		return 0;
+	}
+	memset(&r->user, 0, sizeof r->user);
+	return api_login_failure(r, res);
+}
+
 int auth_request(struct req *r)
 {
-	const char *h = req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *h = req_header(r, "Authorization");
 	r->auth = AUTH_NONE;
 	if (h && strncasecmp(h, "Bearer ", 7) == 0) {
 		const char *tok = h + 7;
@@ -151,27 +164,12 @@ int auth_request(struct req *r)
 			return auth_raw_token(r, tok);
 		return auth_jwt(r, tok);
 	}
-	if (h && strncasecmp(h, "Basic ", 6) == 0) {
-		if (!(r->route->flags & ROUTE_BASIC))
-			return PP_EAUTH;
-		char user[TXT(EMAIL_MAX)], pass[PW_MAX_CHARS * 4 + 1];
-		if (auth_parse_basic(h, user, sizeof user, pass, sizeof pass) != 0)
-			return PP_EAUTH;
-		if (user[0] == 0) {
-			sodium_memzero(pass, sizeof pass);
-			return 0; /* ":token" form: the exchange handler reads it */
-		}
-		int rc = auth_password_login(r, user, pass, &r->user);
-		sodium_memzero(pass, sizeof pass);
-		if (rc)
-			return r->status == 429 ? PP_EBUSY : PP_EAUTH;
-		r->auth = AUTH_BASIC;
-		return 0;
-	}
+	if (h && strncasecmp(h, "Basic ", 6) == 0)
+		return (r->route->flags & ROUTE_BASIC) ? auth_basic(r, h) : PP_EAUTH;
 	if (h)
 		return PP_EAUTH;
-	char cookie[128];
-	if (session_cookie(r, cookie, sizeof cookie) == 0)
+	const char *cookie = req_cookie(r, REQ_SESSION_COOKIE);
+	if (cookie && *cookie && strlen(cookie) < AUTH_COOKIE_MAX)
 		return auth_session(r, cookie);
 	return 0;
 }
@@ -181,68 +179,4 @@ int auth_csrf_ok(struct req *r)
 	const char *t = req_header(r, "X-CSRF-Token");
 	size_t n = strlen(r->session.csrf_token);
 	return t && n > 0 && strlen(t) == n && sodium_memcmp(t, r->session.csrf_token, n) == 0;
-}
-
-static void login_event(struct req *r, const char *type, const char *user_id)
-{
-	events_add(req_db(r), type, user_id, NULL, NULL, json_pack("{s:s}", "remote_ip", r->ip));
-}
-
-int auth_password_login(struct req *r, const char *login, const char *password, struct user_rec *u)
-{
-	const struct config *cfg = r->app->cfg;
-	int64_t now = time_now_ms(), retry;
-	char key[TXT(EMAIL_MAX) + 16];
-	int rc;
-
-	/* throttles come before any hashing: they also cap the memory spent on argon2 */
-	snprintf(key, sizeof key, "login-ip:%s", r->ip);
-	if (rl_hit(r->app->rl, key, cfg->login_ip_per_min, 60000, now, &retry) != 0)
-		goto throttled;
-	snprintf(key, sizeof key, "login:");
-	for (size_t i = 0; login[i] && i + 7 < sizeof key; i++)
-		key[6 + i] = (char)tolower((unsigned char)login[i]), key[7 + i] = 0;
-	if (rl_hit(r->app->rl, key, cfg->login_account_per_min, 60000, now, &retry) != 0)
-		goto throttled;
-
-	rc = store_user_by_login(req_db(r), login, u);
-	if (rc == PP_ENOTFOUND || (rc == 0 && u->password_hash[0] == 0)) {
-		pw_verify_dummy(r->app->pw, password);
-		reply_error(r, 401, "invalid credentials");
-		return PP_EAUTH;
-	}
-	if (rc) {
-		reply_rc(r, rc, "user");
-		return rc;
-	}
-	if (u->locked_until > now) {
-		retry = u->locked_until - now;
-		reply_retry_after(r, retry);
-		reply_error(r, 429,
-		            "too many failed logins: the account is locked for a while, "
-		            "retry later or reset the password");
-		return PP_ELOCKED;
-	}
-	if (pw_verify(r->app->pw, u->password_hash, password) != 0) {
-		int locked = 0;
-		store_user_login_failed(req_db(r), u->id, now, AUTH_LOCK_THRESHOLD, AUTH_LOCK_MS,
-		                        &locked);
-		login_event(r, "login_failure", u->id);
-		if (locked)
-			login_event(r, "login_lock", u->id);
-		reply_error(r, 401, "invalid credentials");
-		return PP_EAUTH;
-	}
-	store_user_login_ok(req_db(r), u->id);
-	if (pw_needs_rehash(r->app->pw, u->password_hash)) {
-		char h[PW_HASH_MAX];
-		if (pw_hash(r->app->pw, password, h) == 0 &&
-		    store_user_set_password(req_db(r), u->id, h, 0) == 0)
-			snprintf(u->password_hash, sizeof u->password_hash, "%s", h);
-	}
-	login_event(r, "login_success", u->id);
-	return 0;
-throttled:
-	reply_retry_after(r, retry);
-	return PP_EBUSY;
 }

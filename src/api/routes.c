@@ -3,6 +3,7 @@
  * are exact), only for the metrics listing. Flags are the gates (route.h).
  */
 #include "api/api.h"
+#include "core/perm.h"
 
 #define PUB  ROUTE_PUBLIC
 #define AUTH ROUTE_AUTH
@@ -10,53 +11,60 @@
 #define JOPT ROUTE_JSON_OPT
 
 const struct route api_routes[] = {
-        {"GET", "/healthz", api_healthz, PUB},
-        {"GET", "/metrics", api_metrics, PUB},
-        {"GET", "/r/:code", api_referral_link, PUB},
+        {"GET", "/healthz", api_healthz, PUB, PERM_NONE},
+        {"GET", "/metrics", api_metrics, PUB, PERM_NONE},
+        {"GET", "/r/:code", api_referral_link, PUB, PERM_NONE},
 
-        {"POST", "/v1/users", api_users_create, PUB | JSON | ROUTE_THROTTLE},
-        {"GET", "/v1/users/self", api_users_self, AUTH},
-        {"PUT", "/v1/users/account", api_users_update, AUTH | JSON},
-        {"PATCH", "/v1/account/profile", api_users_update, AUTH | JSON},
-        {"POST", "/v1/users/email/confirm", api_users_email_confirm, PUB | JSON | ROUTE_THROTTLE},
-        {"POST", "/v1/users/password/reset", api_users_reset_request, PUB | JSON | ROUTE_THROTTLE},
-        {"PUT", "/v1/users/password/reset", api_users_reset_perform, PUB | JSON | ROUTE_THROTTLE},
+        {"POST", "/v1/users", api_users_create, PUB | JSON | ROUTE_THROTTLE, PERM_NONE},
+        {"GET", "/v1/users/self", api_users_self, AUTH, PERM_NONE},
+        {"PUT", "/v1/users/account", api_users_update, AUTH | JSON, PERM_NONE},
+        {"PATCH", "/v1/account/profile", api_users_update, AUTH | JSON, PERM_NONE},
+        {"POST", "/v1/users/email/confirm", api_users_email_confirm, PUB | JSON | ROUTE_THROTTLE,
+         PERM_NONE},
+        {"POST", "/v1/users/password/reset", api_users_reset_request, PUB | JSON | ROUTE_THROTTLE,
+         PERM_NONE},
+        {"PUT", "/v1/users/password/reset", api_users_reset_perform, PUB | JSON | ROUTE_THROTTLE,
+         PERM_NONE},
 
-        {"POST", "/v1/session", api_session_create, PUB | JSON | ROUTE_NO_CSRF},
-        {"GET", "/v1/session", api_session_show, AUTH},
-        {"DELETE", "/v1/session", api_session_delete, AUTH},
-        {"GET", "/v1/sessions", api_sessions_list, AUTH},
-        {"DELETE", "/v1/sessions/:id", api_sessions_delete, AUTH},
+        {"POST", "/v1/session", api_session_create, PUB | JSON | ROUTE_NO_CSRF, PERM_NONE},
+        {"GET", "/v1/session", api_session_show, AUTH, PERM_NONE},
+        {"DELETE", "/v1/session", api_session_delete, AUTH, PERM_NONE},
+        {"GET", "/v1/sessions", api_sessions_list, AUTH, PERM_NONE},
+        {"DELETE", "/v1/sessions/:id", api_sessions_delete, AUTH, PERM_NONE},
 
-        {"POST", "/v1/tokens", api_tokens_create, AUTH | ROUTE_BASIC | JOPT},
-        {"GET", "/v1/tokens", api_tokens_list, AUTH},
-        {"GET", "/v1/tokens/:id", api_tokens_show, AUTH},
-        {"PATCH", "/v1/tokens/:id/renew", api_tokens_renew, AUTH | JOPT},
-        {"DELETE", "/v1/tokens/:id", api_tokens_delete, AUTH},
+        {"POST", "/v1/tokens", api_tokens_create, AUTH | ROUTE_BASIC | JOPT, PERM_NONE},
+        {"GET", "/v1/tokens", api_tokens_list, AUTH, PERM_NONE},
+        {"GET", "/v1/tokens/:id", api_tokens_show, AUTH, PERM_NONE},
+        {"PATCH", "/v1/tokens/:id/renew", api_tokens_renew, AUTH | JOPT, PERM_NONE},
+        {"DELETE", "/v1/tokens/:id", api_tokens_delete, AUTH, PERM_NONE},
         {"POST", "/v1/tokens/exchange", api_tokens_exchange,
-         PUB | ROUTE_BASIC | JOPT | ROUTE_THROTTLE},
+         PUB | ROUTE_BASIC | JOPT | ROUTE_THROTTLE, PERM_NONE},
 
-        {"POST", "/v1/users/delete", api_users_delete_request, AUTH | JOPT},
+        {"POST", "/v1/users/delete", api_users_delete_request, AUTH | JOPT, PERM_NONE},
         {"POST", "/v1/users/delete/:id/confirm", api_users_delete_confirm,
-         PUB | JSON | ROUTE_THROTTLE},
+         PUB | JSON | ROUTE_THROTTLE, PERM_NONE},
 
-        {"GET", "/v1/features/container_sizes", api_container_sizes, PUB},
-        {"POST", "/v1/apps", api_apps_create, AUTH | JSON},
-        {"GET", "/v1/apps", api_apps_list, AUTH},
-        {"GET", "/v1/apps/collaboration", api_collab_accept, AUTH | ROUTE_CSRF_GET},
-        {"GET", "/v1/apps/:app", api_apps_show, AUTH},
-        {"DELETE", "/v1/apps/:app", api_apps_delete, AUTH},
-        {"GET", "/v1/apps/:app/containers", api_apps_containers, AUTH},
-        {"POST", "/v1/apps/:app/scale", api_apps_scale, AUTH | JSON},
-        {"POST", "/v1/apps/:app/restart", api_apps_restart, AUTH | JOPT},
-        {"GET", "/v1/apps/:app/events", api_app_events_list, AUTH},
-        {"GET", "/v1/apps/:app/collaborators", api_collab_list, AUTH},
-        {"POST", "/v1/apps/:app/collaborators", api_collab_invite, AUTH | JSON},
-        {"PATCH", "/v1/apps/:app/collaborators/:id", api_collab_update, AUTH | JSON},
-        {"DELETE", "/v1/apps/:app/collaborators/:id", api_collab_delete, AUTH},
+        {"GET", "/v1/features/container_sizes", api_container_sizes, PUB, PERM_NONE},
+        {"POST", "/v1/apps", api_apps_create, AUTH | JSON, PERM_NONE},
+        {"GET", "/v1/apps", api_apps_list, AUTH, PERM_NONE},
+        {"GET", "/v1/apps/collaboration", api_collab_accept, AUTH | ROUTE_CSRF_GET, PERM_NONE},
+        {"GET", "/v1/apps/:app", api_apps_show, AUTH, PERM_READ},
+        {"DELETE", "/v1/apps/:app", api_apps_delete, AUTH, PERM_DELETE},
+        {"GET", "/v1/apps/:app/containers", api_apps_containers, AUTH, PERM_READ},
+        {"POST", "/v1/apps/:app/scale", api_apps_scale, AUTH | JSON, PERM_SCALE},
+        {"POST", "/v1/apps/:app/restart", api_apps_restart, AUTH | JOPT, PERM_RESTART},
+        {"GET", "/v1/apps/:app/events", api_app_events_list, AUTH, PERM_READ},
+        {"GET", "/v1/apps/:app/collaborators", api_collab_list, AUTH, PERM_READ},
+        {"POST", "/v1/apps/:app/collaborators", api_collab_invite, AUTH | JSON, PERM_COLLABORATE},
+        {"PATCH", "/v1/apps/:app/collaborators/:id", api_collab_update, AUTH | JSON,
+         PERM_COLLABORATE},
+        {"DELETE", "/v1/apps/:app/collaborators/:id", api_collab_delete, AUTH, PERM_LEAVE},
 
-        {"GET", "/v1/events", api_events_list, AUTH},
-        {"GET", "/v1/event_types", api_event_types, PUB},
+        {"GET", "/v1/events", api_events_list, AUTH, PERM_NONE},
+        {"GET", "/v1/event_types", api_event_types, PUB, PERM_NONE},
+
+        /* answers 404 unless the process was started with PAASPORT_TEST_CLOCK=1 */
+        {"POST", "/v1/_test/clock", api_test_clock, PUB | JSON | ROUTE_NO_CSRF, PERM_NONE},
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

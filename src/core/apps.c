@@ -16,6 +16,12 @@
 
 extern char **environ;
 
+int apps_load(const struct core_ctx *cx, const char *name_or_id, const char *user_id,
+              struct app_rec *a)
+{
+	return store_app_for_user(cx->db, name_or_id, user_id, a);
+}
+
 const struct container_size apps_sizes[] = {
         {"S", "Small", 0, 256LL << 20, 1},        {"M", "Medium", 1, 512LL << 20, 2},
         {"L", "Large", 2, 1024LL << 20, 4},       {"XL", "X-Large", 3, 2048LL << 20, 8},

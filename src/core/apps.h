@@ -6,6 +6,7 @@
 #ifndef PP_APPS_H
 #define PP_APPS_H
 
+#include "core/core.h"
 #include "store/store_apps.h"
 
 #include <jansson.h>
@@ -25,6 +26,11 @@ struct container_size {
 extern const struct container_size apps_sizes[];
 extern const size_t apps_sizes_count;
 const struct container_size *apps_size(const char *name);
+
+/* The app named name_or_id as user_id sees it (a->role), or PP_ENOTFOUND when they have
+ * no role on it (strangers and pending invitees alike, so names never leak). */
+int apps_load(const struct core_ctx *cx, const char *name_or_id, const char *user_id,
+              struct app_rec *a);
 
 /* NULL when name is a valid app name, else the message. Pure. */
 const char *apps_valid_name(const char *name);

@@ -3,10 +3,9 @@
  * their fixed order, response headers, the access log and metrics.
  */
 #include "http/http.h"
-#include "http/metrics.h"
-#include "http/ratelimit.h"
+#include "api/dispatch.h"
+#include "api/metrics.h"
 #include "http/webfiles.h"
-#include "api/auth.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/jx.h"
@@ -27,139 +26,48 @@
 
 #define HTTP_LISTEN_BACKLOG 511
 
+/* A request as the transport holds it: its own state, then what the API sees. */
+struct hreq {
+	struct MHD_Connection *conn;
+	int in_flight; /* counted in the in-flight gauge */
+	int64_t t0_us;
+	struct req r; /* last: its large records are zeroed only when filled */
+};
+
+static struct hreq *H(struct req *r)
+{
+	return (struct hreq *)(void *)((char *)r - offsetof(struct hreq, r));
+}
+
 struct http_server {
 	struct MHD_Daemon *d;
 	struct app *app;
 };
 
-/* ---- request accessors ---- */
+/* ---- what the API layer asks of the transport ---- */
 
-struct store_conn *req_db(struct req *r)
+static const char *mhd_value(void *ctx, enum MHD_ValueKind kind, const char *name)
 {
-	if (!r->db)
-		r->db = store_acquire(r->app->store);
-	return r->db;
+	return MHD_lookup_connection_value(ctx, kind, name);
 }
-
-const char *req_header(struct req *r, const char *name)
+static const char *src_header(void *ctx, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+	return mhd_value(ctx, MHD_HEADER_KIND, name);
 }
-
-const char *req_query(struct req *r, const char *name)
+static const char *src_query(void *ctx, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+	return mhd_value(ctx, MHD_GET_ARGUMENT_KIND, name);
 }
-
-const char *req_param(struct req *r, const char *name)
+static const char *src_cookie(void *ctx, const char *name)
 {
-	return route_param(&r->params, name);
+	return mhd_value(ctx, MHD_COOKIE_KIND, name);
 }
+static const struct req_source mhd_source = {src_header, src_query, src_cookie};
 
-/* ---- replies ---- */
-
-static void set_response(struct req *r, int status, struct MHD_Response *resp)
-{
-	if (r->resp)
-		MHD_destroy_response(r->resp);
-	r->resp = resp;
-	r->status = status;
-}
-
-void reply_raw(struct req *r, int status, const char *content_type, const void *data, size_t len,
-               int copy)
-{
-	struct MHD_Response *resp = MHD_create_response_from_buffer(
-	        len, (void *)data, copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
-	if (!resp)
-		return;
-	if (content_type)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
-	set_response(r, status, resp);
-}
-
-void reply_json(struct req *r, int status, json_t *json)
-{
-	char *s = json ? json_dumps(json, JSON_COMPACT) : NULL;
-	json_decref(json);
-	if (!s) {
-		static const char oom[] = "{\"error\":\"internal error\"}";
-		reply_raw(r, 500, "application/json; charset=utf-8", oom, sizeof oom - 1, 0);
-		return;
-	}
-	struct MHD_Response *resp =
-	        MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
-	if (!resp) {
-		free(s);
-		return;
-	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	                        "application/json; charset=utf-8");
-	set_response(r, status, resp);
-}
-
-void reply_empty(struct req *r, int status)
-{
-	reply_raw(r, status, NULL, "", 0, 0);
-}
-
-void reply_error(struct req *r, int status, const char *msg)
+/* A transport-level refusal (framing, size), answered before any gate. */
+static void http_refuse(struct req *r, int status, const char *msg)
 {
 	reply_json(r, status, json_pack("{s:s}", "error", msg));
-}
-
-void reply_not_found(struct req *r, const char *resource)
-{
-	reply_json(r, 404, json_pack("{s:s, s:s}", "resource", resource, "error", "not found"));
-}
-
-void reply_invalid(struct req *r, json_t *errors)
-{
-	reply_json(r, 422, json_pack("{s:o}", "errors", errors));
-}
-
-void reply_invalid1(struct req *r, const char *field, const char *msg)
-{
-	json_t *e = json_object();
-	jx_error_add(e, field, msg);
-	reply_invalid(r, e);
-}
-
-void reply_internal(struct req *r, const char *what, int rc)
-{
-	log_json("error", "internal error",
-	         json_pack("{s:s, s:s, s:s}", "request_id", r->request_id, "what", what, "code",
-	                   pp_strerror(rc)));
-	reply_error(r, 500, "internal error");
-}
-
-void reply_rc(struct req *r, int rc, const char *resource)
-{
-	switch (rc) {
-	case PP_ENOTFOUND: reply_not_found(r, resource); break;
-	case PP_EBUSY:
-		reply_header(r, "Retry-After", "1");
-		reply_error(r, 503, "busy, retry later");
-		break;
-	default: reply_internal(r, resource, rc); break;
-	}
-}
-
-void reply_retry_after(struct req *r, int64_t retry_ms)
-{
-	char v[24];
-	snprintf(v, sizeof v, "%lld", (long long)((retry_ms + 999) / 1000));
-	reply_header(r, "Retry-After", v);
-	reply_error(r, 429, "too many requests, retry later");
-}
-
-void reply_header(struct req *r, const char *name, const char *value)
-{
-	if (r->nhdr >= HTTP_MAX_RESPONSE_HEADERS)
-		return;
-	r->hdr[r->nhdr].name = strdup(name);
-	r->hdr[r->nhdr].value = strdup(value);
-	r->nhdr++;
 }
 
 /* ---- the connection lifecycle ---- */
@@ -167,7 +75,7 @@ void reply_header(struct req *r, const char *name, const char *value)
 static int valid_request_id(const char *s)
 {
 	size_t n = strlen(s);
-	if (n == 0 || n > HTTP_REQUEST_ID_MAX)
+	if (n == 0 || n > REQ_ID_MAX)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		char ch = s[i];
@@ -181,18 +89,21 @@ static int valid_request_id(const char *s)
 static struct req *req_new(struct app *app, struct MHD_Connection *conn, const char *method,
                            const char *url)
 {
-	struct req *r = malloc(sizeof *r);
-	if (!r)
+	struct hreq *h = malloc(sizeof *h);
+	if (!h)
 		return NULL;
-	memset(r, 0, offsetof(struct req, user));
+	memset(h, 0, offsetof(struct hreq, r) + offsetof(struct req, user));
+	struct req *r = &h->r;
 	r->user.id[0] = 0;
 	r->session.id[0] = 0;
 	r->app = app;
-	r->conn = conn;
+	r->src = &mhd_source;
+	r->src_ctx = conn;
+	h->conn = conn;
 	r->method = method;
 	r->path = url;
-	r->t0_us = time_mono_us();
-	buf_init(&r->body, HTTP_BODY_MAX);
+	H(r)->t0_us = time_mono_us();
+	buf_init(&r->body, REQ_BODY_MAX);
 	const char *rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-ID");
 	if (rid && valid_request_id(rid)) {
 		snprintf(r->request_id, sizeof r->request_id, "%s", rid);
@@ -220,17 +131,11 @@ static void req_free(struct req *r)
 		return;
 	if (r->db)
 		store_release(r->app->store, r->db);
-	if (r->resp)
-		MHD_destroy_response(r->resp);
-	for (int i = 0; i < r->nhdr; i++) {
-		free(r->hdr[i].name);
-		free(r->hdr[i].value);
-	}
-	json_decref(r->json);
+	req_release(r);
 	buf_release(&r->body);
-	if (r->in_flight)
+	if (H(r)->in_flight)
 		metrics_in_flight(r->app->metrics, -1);
-	free(r);
+	free(H(r));
 }
 
 static void access_log(struct req *r, int64_t dur_us)
@@ -252,13 +157,28 @@ static enum MHD_Result send_reply(struct req *r)
 {
 	/* in flight from the moment a response is being made until it is sent: a
 	 * request still waiting for its body is not (SIGTERM does not wait for it) */
-	if (!r->in_flight) {
-		r->in_flight = 1;
+	if (!H(r)->in_flight) {
+		H(r)->in_flight = 1;
 		metrics_in_flight(r->app->metrics, 1);
 	}
-	if (!r->resp)
-		reply_internal(r, "handler produced no response", PP_EINVAL);
-	struct MHD_Response *resp = r->resp;
+	if (!r->status)
+		http_refuse(r, 500, "internal error");
+	/* the body goes to libmicrohttpd as it is: borrowed (dashboard files) or handed over */
+	struct MHD_Response *resp;
+	if (r->resp_body && !r->resp_borrowed) {
+		resp = MHD_create_response_from_buffer(r->resp_len, r->resp_body,
+		                                       MHD_RESPMEM_MUST_FREE);
+		if (resp)
+			r->resp_body = NULL, r->resp_len = 0;
+	} else {
+		resp = MHD_create_response_from_buffer(r->resp_len,
+		                                       r->resp_body ? r->resp_body : (char *)"",
+		                                       MHD_RESPMEM_PERSISTENT);
+	}
+	if (!resp)
+		return MHD_NO;
+	if (r->content_type)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
 	MHD_add_response_header(resp, "X-Request-ID", r->request_id);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
@@ -269,97 +189,9 @@ static enum MHD_Result send_reply(struct req *r)
 	for (int i = 0; i < r->nhdr; i++)
 		if (r->hdr[i].name && r->hdr[i].value)
 			MHD_add_response_header(resp, r->hdr[i].name, r->hdr[i].value);
-	return MHD_queue_response(r->conn, (unsigned)r->status, resp);
-}
-
-/* Content-Type must be JSON when a body is sent to a JSON route. */
-static int json_content_type(const char *ct)
-{
-	if (!ct)
-		return 0;
-	size_t n = strlen("application/json");
-	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == 0 || ct[n] == ';');
-}
-
-static void run_gates_and_handler(struct req *r)
-{
-	const struct route *rt = r->route;
-	struct app *app = r->app;
-	int rc;
-
-	/* body size / content type */
-	if (r->body_too_big) {
-		reply_error(r, 413, "request body too large (limit 1 MiB)");
-		return;
-	}
-	if (r->body.len > 0 && (rt->flags & (ROUTE_JSON | ROUTE_JSON_OPT)) &&
-	    !json_content_type(req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE))) {
-		reply_error(r, 415, "Content-Type must be application/json");
-		return;
-	}
-
-	/* authentication */
-	rc = auth_request(r);
-	if (rc == PP_EBUSY) {
-		return; /* auth_request replied (throttled) */
-	}
-	if (rc == PP_EAUTH || rc == PP_EEXPIRED) {
-		reply_error(r, 401, rc == PP_EEXPIRED ? "token expired" : "invalid credentials");
-		return;
-	}
-	if (rc == PP_ELOCKED) {
-		return; /* replied */
-	}
-	if (rc != 0) {
-		if (!r->resp)
-			reply_rc(r, rc, "session");
-		return;
-	}
-	if ((rt->flags & ROUTE_AUTH) && r->auth == AUTH_NONE) {
-		reply_error(r, 401, "authentication required");
-		return;
-	}
-	/* CSRF: a cookie-authenticated state change needs the session's token */
-	if (r->auth == AUTH_SESSION && !(rt->flags & ROUTE_NO_CSRF) &&
-	    ((strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) ||
-	     (rt->flags & ROUTE_CSRF_GET))) {
-		if (!auth_csrf_ok(r)) {
-			reply_json(r, 403,
-			           json_pack("{s:s, s:s}", "error", "missing or invalid CSRF token",
-			                     "code", "csrf"));
-			return;
-		}
-	}
-
-	/* rate limit on credential endpoints */
-	if (rt->flags & ROUTE_THROTTLE) {
-		char key[96];
-		int64_t retry;
-		snprintf(key, sizeof key, "ip:%s", r->ip);
-		if (rl_hit(app->rl, key, app->cfg->login_ip_per_min, 60000, time_now_ms(),
-		           &retry) != 0) {
-			reply_retry_after(r, retry);
-			return;
-		}
-	}
-
-	/* JSON body */
-	if (rt->flags & (ROUTE_JSON | ROUTE_JSON_OPT)) {
-		if (r->body.len == 0) {
-			if (rt->flags & ROUTE_JSON) {
-				reply_error(r, 400, "a JSON object body is required");
-				return;
-			}
-		} else {
-			char err[JX_ERR_LEN];
-			if (jx_parse_object((const uint8_t *)r->body.data, r->body.len, &r->json,
-			                    err) != 0) {
-				reply_error(r, 400, err);
-				return;
-			}
-		}
-	}
-	rt->handler(r);
+	enum MHD_Result ret = MHD_queue_response(H(r)->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
 }
 
 /* What the first callback learns of the request head, for the framing gate. */
@@ -402,7 +234,7 @@ static int framing_gate(struct req *r, const char *url)
 {
 	struct head_scan h;
 	memset(&h, 0, sizeof h);
-	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, scan_header, &h);
+	MHD_get_connection_values(H(r)->conn, MHD_HEADER_KIND, scan_header, &h);
 	int status = 0;
 	const char *msg = NULL;
 	if (h.bytes + strlen(url) > HTTP_HEADER_MAX) {
@@ -420,7 +252,7 @@ static int framing_gate(struct req *r, const char *url)
 	}
 	if (!status)
 		return 0;
-	reply_error(r, status, msg);
+	http_refuse(r, status, msg);
 	reply_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	return status;
 }
@@ -477,24 +309,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (framing_gate(r, url))
 			return send_reply(r);
 		/* route and method gates, before any body is read */
-		int rc = route_match(app->routes, app->nroutes, method, url, &r->route, &r->params);
-		if (rc == PP_ENOTFOUND && (!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
-		    strncmp(url, "/v1/", 4) != 0) {
-			webfiles_serve(app->web, r);
-			return send_reply(r);
-		}
-		if (rc == PP_ENOTFOUND) {
-			reply_not_found(r, "");
-			return send_reply(r);
-		}
-		if (rc == PP_EMETHOD) {
-			reply_error(r, 405, "method not allowed");
-			return send_reply(r);
+		switch (api_route(r)) {
+		case API_ROUTE_STATIC: webfiles_serve(app->web, r); return send_reply(r);
+		case API_ROUTE_ANSWERED: return send_reply(r);
+		case API_ROUTE_FOUND: break;
 		}
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
-			reply_error(r, 413, "request body too large (limit 1 MiB)");
+		if (cl && strtoull(cl, NULL, 10) > REQ_BODY_MAX) {
+			http_refuse(r, 413, "request body too large (limit 1 MiB)");
 			return send_reply(r);
 		}
 		return MHD_YES;
@@ -503,16 +326,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!r->body_too_big && buf_append(&r->body, upload_data, *upload_data_size) != 0) {
 			r->body_too_big = 1;
 			buf_release(&r->body);
-			buf_init(&r->body, HTTP_BODY_MAX);
+			buf_init(&r->body, REQ_BODY_MAX);
 		}
 		*upload_data_size = 0; /* consumed (or discarded) */
 		return MHD_YES;
 	}
-	if (r->resp)
-		return MHD_YES; /* already replied */
-	r->in_flight = 1;
+	if (r->status)
+		return MHD_YES; /* already answered */
+	H(r)->in_flight = 1;
 	metrics_in_flight(app->metrics, 1);
-	run_gates_and_handler(r);
+	api_dispatch(r);
 	/* give the connection back before the network write */
 	if (r->db) {
 		store_release(app->store, r->db);
@@ -530,12 +353,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	struct req *r = *req_cls;
 	if (!r)
 		return;
-	int64_t dur = time_mono_us() - r->t0_us;
+	int64_t dur = time_mono_us() - H(r)->t0_us;
 	int route_idx = r->route ? (int)(r->route - app->routes) : -1;
 	metrics_observe(app->metrics, route_idx, r->status, dur);
 	/* the response is sent: out of flight before the log line is written */
-	if (r->in_flight) {
-		r->in_flight = 0;
+	if (H(r)->in_flight) {
+		H(r)->in_flight = 0;
 		metrics_in_flight(app->metrics, -1);
 	}
 	access_log(r, dur);

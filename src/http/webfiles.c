@@ -1,6 +1,7 @@
 /* webfiles.c - in-memory static files for the dashboard (see webfiles.h). */
 #include "http/webfiles.h"
 #include "http/http.h"
+#include "api/req.h"
 #include "util/err.h"
 #include "util/log.h"
 
@@ -134,5 +135,5 @@ void webfiles_serve(struct webfiles *w, struct req *r)
 		reply_header(r, "Cache-Control", "no-cache");
 		return;
 	}
-	reply_not_found(r, "file");
+	reply_json(r, 404, json_pack("{s:s, s:s}", "resource", "file", "error", "not found"));
 }

@@ -17,6 +17,8 @@ const char *pp_strerror(int code)
 	case PP_EEXPIRED: return "expired";
 	case PP_EMETHOD: return "method not allowed";
 	case PP_ELOCKED: return "locked";
+	case PP_EFORBIDDEN: return "forbidden";
+	case PP_EPAYMENT: return "payment required";
 	}
 	return "unknown error";
 }

@@ -8,7 +8,7 @@
 #include <sodium.h>
 #include <stdio.h>
 
-#include "http/ratelimit.h"
+#include "util/ratelimit.h"
 #include "util/err.h"
 
 static int setup(void **state)

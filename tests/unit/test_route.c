@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "http/route.h"
+#include "api/route.h"
 #include "util/err.h"
 
 static void h_a(struct req *r)

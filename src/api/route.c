@@ -1,5 +1,5 @@
 /* route.c - pure matching of a path against the route table (see route.h). */
-#include "http/route.h"
+#include "api/route.h"
 #include "util/err.h"
 
 #include <string.h>

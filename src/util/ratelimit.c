@@ -1,5 +1,5 @@
 /* ratelimit.c - bounded fixed-window rate limiter (see ratelimit.h). */
-#include "http/ratelimit.h"
+#include "util/ratelimit.h"
 #include "util/err.h"
 
 #include <pthread.h>

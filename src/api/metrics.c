@@ -1,6 +1,6 @@
 /* metrics.c - Prometheus text exposition of request counters (see metrics.h). */
-#include "http/metrics.h"
-#include "http/route.h"
+#include "api/metrics.h"
+#include "api/route.h"
 #include "util/err.h"
 
 #include <stdatomic.h>

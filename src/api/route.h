@@ -14,7 +14,8 @@
 #define ROUTE_PATH_MAX   2048
 
 struct req;
-typedef void (*route_handler)(struct req *r);
+/* 0 once it has answered (reply_*), or a PP_E* code described with api_fail_*(). */
+typedef int (*route_handler)(struct req *r);
 
 /* Gate flags: authentication and body expectations of a route. */
 enum {
@@ -33,6 +34,9 @@ struct route {
 	const char *pattern;
 	route_handler handler;
 	unsigned flags;
+	/* For routes on one app (":app"): what the caller does to it (enum perm_action of
+	 * core/perm.h, 0 = none). The authorization gate loads the app and checks it. */
+	int action;
 };
 
 struct route_params {

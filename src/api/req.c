@@ -1,0 +1,110 @@
+/* req.c - the request accessors and the answer a handler builds (see req.h). */
+#include "api/req.h"
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct store_conn *req_db(struct req *r)
+{
+	if (!r->db)
+		r->db = store_acquire(r->app->store);
+	return r->db;
+}
+
+const char *req_header(struct req *r, const char *name)
+{
+	return r->src->header(r->src_ctx, name);
+}
+
+const char *req_query(struct req *r, const char *name)
+{
+	return r->src->query(r->src_ctx, name);
+}
+
+const char *req_cookie(struct req *r, const char *name)
+{
+	return r->src->cookie(r->src_ctx, name);
+}
+
+const char *req_param(struct req *r, const char *name)
+{
+	return route_param(&r->params, name);
+}
+
+static void drop_body(struct req *r)
+{
+	if (!r->resp_borrowed)
+		free(r->resp_body);
+	r->resp_body = NULL;
+	r->resp_len = 0;
+	r->resp_borrowed = 0;
+}
+
+void reply_raw(struct req *r, int status, const char *content_type, const void *data, size_t len,
+               int copy)
+{
+	drop_body(r);
+	r->status = status;
+	r->content_type = content_type;
+	if (!copy) {
+		r->resp_body = (char *)(uintptr_t)data;
+		r->resp_len = len;
+		r->resp_borrowed = 1;
+		return;
+	}
+	r->resp_body = malloc(len ? len : 1);
+	if (!r->resp_body) {
+		r->status = 500;
+		r->content_type = NULL;
+		return;
+	}
+	memcpy(r->resp_body, data, len);
+	r->resp_len = len;
+}
+
+void reply_json(struct req *r, int status, json_t *json)
+{
+	char *s = json ? json_dumps(json, JSON_COMPACT) : NULL;
+	json_decref(json);
+	drop_body(r);
+	r->status = s ? status : 500;
+	r->content_type = "application/json; charset=utf-8";
+	if (!s) {
+		reply_raw(r, 500, "application/json; charset=utf-8", "{\"error\":\"internal error\"}", 26, 0);
+		return;
+	}
+	r->resp_body = s;
+	r->resp_len = strlen(s);
+}
+
+void reply_empty(struct req *r, int status)
+{
+	drop_body(r);
+	r->status = status;
+	r->content_type = NULL;
+}
+
+void reply_header(struct req *r, const char *name, const char *value)
+{
+	if (r->nhdr >= REQ_HEADERS_MAX)
+		return;
+	r->hdr[r->nhdr].name = strdup(name);
+	r->hdr[r->nhdr].value = strdup(value);
+	r->nhdr++;
+}
+
+void req_release(struct req *r)
+{
+	drop_body(r);
+	for (int i = 0; i < r->nhdr; i++) {
+		free(r->hdr[i].name);
+		free(r->hdr[i].value);
+	}
+	r->nhdr = 0;
+	json_decref(r->fail.errors);
+	json_decref(r->fail.extra);
+	r->fail.errors = r->fail.extra = NULL;
+	json_decref(r->json);
+	r->json = NULL;
+}
