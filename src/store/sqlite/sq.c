@@ -101,6 +101,13 @@ out:
 int store_open(const char *path, int pool_size, struct store **out)
 {
 	int rc = PP_ENOMEM;
+	/* the engine is chosen by the URI: this is where a PostgreSQL engine
+	 * (src/store/pg/) takes over; until it exists, refuse rather than create a
+	 * SQLite file named like a URI */
+	if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0) {
+		log_error("this paasportd has no PostgreSQL engine: use a SQLite file path");
+		return PP_EDB;
+	}
 	/* no global lock around every SQLite allocation: paasport reads no memory
 	 * stats (only possible before the library's first use: later calls fail,
 	 * harmlessly) */
