@@ -498,6 +498,10 @@ static void test_event_anchor(void **state)
 	memset(got, 0, sizeof got);
 	q.anchor = 0;
 	assert_int_equal(store_event_list(f->c, &q, &total, ids_cb, got), 0);
+	/* no writes in a read snapshot */
+	assert_int_equal(
+	        store_event_add(f->c, "edit_profile", "us-a", NULL, NULL, NULL, 4000, NULL),
+	        PP_EINVAL);
 	assert_int_equal(store_tx_commit(f->c), 0);
 	assert_int_equal(total, 5);
 }

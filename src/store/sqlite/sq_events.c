@@ -52,6 +52,8 @@ int store_event_add(struct store_conn *c, const char *type, const char *user_id,
 {
 	/* the event and its counters land together: in the caller's transaction,
 	 * or in one of their own (never a savepoint outside a transaction) */
+	if (c->in_tx == STORE_TX_READ)
+		return PP_EINVAL; /* no writes in a read snapshot */
 	if (c->in_tx)
 		return event_insert(c, type, user_id, app_id, app_name, type_data, now, id);
 	int rc = store_tx_begin(c, STORE_TX_WRITE);
