@@ -11,7 +11,7 @@
 
 #include "core/valid.h"
 #include "crypto/pw.h"
-#include "store/store_acct.h"
+#include "model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -32,7 +32,7 @@ CFLAGS=(-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -Isrc $pkg_cflags)
 # shellcheck disable=SC2206
 LIBS=($pkg_libs -lpthread)
-LIB_SRC=(src/util/*.c src/crypto/*.c src/config.c src/http/*.c src/api/*.c src/store/*.c
+LIB_SRC=(src/util/*.c src/crypto/*.c src/config.c src/http/*.c src/api/*.c src/store/sqlite/*.c
 	src/mail/*.c src/core/*.c)
 
 out=build/fuzz

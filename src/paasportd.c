@@ -18,7 +18,6 @@
 #include "util/log.h"
 
 #include <curl/curl.h>
-#include <sqlite3.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -39,8 +38,6 @@ int main(int argc, char **argv)
 
 	if (config_load(&cfg, argc, argv) != 0)
 		return 2;
-	/* no global lock around every SQLite allocation: paasport reads no memory stats */
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		fprintf(stderr, "paasportd: cannot initialise libsodium/libcurl\n");
 		return 1;

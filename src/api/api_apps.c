@@ -67,10 +67,10 @@ int api_apps_create(struct req *r)
 	snprintf(f.size, sizeof f.size, APPS_DEFAULT_SIZE);
 	f.amount = 1;
 	struct store_conn *db = req_db(r);
-	if ((rc = store_begin(db)) != 0)
+	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) != 0)
 		goto fail;
 	if (store_app_name_taken(db, name) == 1) {
-		store_rollback(db);
+		store_tx_rollback(db);
 		reply_invalid1(r, "name", "is already taken");
 		return 0;
 	}
@@ -81,13 +81,13 @@ int api_apps_create(struct req *r)
 	if ((rc = apps_repo_create(r->app->cfg->repo_root, a.id)) != 0)
 		goto fail;
 	repo_made = 1;
-	if ((rc = store_commit(db)) != 0)
+	if ((rc = store_tx_commit(db)) != 0)
 		goto fail;
 	store_app_for_user(db, a.id, r->user.id, &a);
 	reply_app(r, 201, &a);
 	return 0;
 fail:
-	store_rollback(db);
+	store_tx_rollback(db);
 	if (repo_made)
 		apps_repo_remove(r->app->cfg->repo_root, a.id);
 	if (rc == PP_ECONFLICT)
@@ -147,7 +147,7 @@ int api_apps_delete(struct req *r)
 	}
 	struct store_conn *db = req_db(r);
 	int64_t now = api_now(r);
-	if ((rc = store_begin(db)) != 0)
+	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) != 0)
 		goto fail;
 	/* the formation drops to zero: billing stops counting at this second */
 	if ((rc = store_formation_get(db, a.id, f, FORMATION_TYPES_MAX, &n)) != 0)
@@ -161,14 +161,14 @@ int api_apps_delete(struct req *r)
 	}
 	if ((rc = store_collab_delete_app(db, a.id)) || (rc = store_app_delete(db, a.id, now)) ||
 	    (rc = events_add(db, "delete_app", r->user.id, a.id, a.name, NULL)) ||
-	    (rc = store_commit(db)))
+	    (rc = store_tx_commit(db)))
 		goto fail;
 	if (apps_repo_remove(r->app->cfg->repo_root, a.id) != 0)
 		log_error("app %s deleted but its repository could not be removed", a.id);
 	reply_empty(r, 204);
 	return 0;
 fail:
-	store_rollback(db);
+	store_tx_rollback(db);
 	reply_rc(r, rc, "app");
 	return 0;
 }
@@ -211,14 +211,14 @@ int api_apps_scale(struct req *r)
 		goto out;
 	}
 	struct store_conn *db = req_db(r);
-	if ((rc = store_begin(db)) != 0 ||
+	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) != 0 ||
 	    (rc = store_formation_get(db, a.id, cur, FORMATION_TYPES_MAX, &ncur)) != 0) {
-		store_rollback(db);
+		store_tx_rollback(db);
 		reply_rc(r, rc, "app");
 		goto out;
 	}
 	if (apps_apply_scale(r->json, cur, ncur, next, &nnext, &changed, &up, errors, &bad) != 0) {
-		store_rollback(db);
+		store_tx_rollback(db);
 		if (bad)
 			reply_error(r, 400,
 			            "containers must be an array of {\"name\": string, "
@@ -231,7 +231,7 @@ int api_apps_scale(struct req *r)
 	}
 	if (up && a.owner_suspended_at) {
 		char url[CONFIG_STR_MAX + 32];
-		store_rollback(db);
+		store_tx_rollback(db);
 		snprintf(url, sizeof url, "%s/#/billing", r->app->cfg->public_url);
 		reply_json(r, 402,
 		           json_pack("{s:s, s:s}", "error",
@@ -259,9 +259,9 @@ int api_apps_scale(struct req *r)
 	if (rc == 0 && changed)
 		rc = store_app_touch(db, a.id, a.status, now);
 	if (rc == 0)
-		rc = store_commit(db);
+		rc = store_tx_commit(db);
 	if (rc) {
-		store_rollback(db);
+		store_tx_rollback(db);
 		reply_rc(r, rc, "app");
 		goto out;
 	}

@@ -97,14 +97,14 @@ int api_collab_invite(struct req *r)
 	rand_secret_b64(LINK_TOKEN_BYTES, token);
 	rand_sha256_hex(token, strlen(token), hash);
 	struct store_conn *db = req_db(r);
-	if ((rc = store_begin(db)) != 0)
+	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) != 0)
 		goto fail;
 	/* an account with this email that already collaborates, or a pending invite */
 	struct user_rec u;
 	int exists = store_collab_exists(
 	        db, a.id, store_user_by_login(db, email, &u) == 0 ? u.id : NULL, email);
 	if (exists == 1) {
-		store_rollback(db);
+		store_tx_rollback(db);
 		reply_invalid1(r, "email", "is already a collaborator or invited");
 		return 0;
 	}
@@ -122,14 +122,14 @@ int api_collab_invite(struct req *r)
 	         r->user.username, a.name);
 	api_mail_link(r, k.email, "You are invited to collaborate on a paasport app", intro,
 	              "/#/invitation/", token);
-	if ((rc = store_commit(db)) != 0)
+	if ((rc = store_tx_commit(db)) != 0)
 		goto fail;
 	mailer_wake(r->app->mailer);
 	sodium_memzero(token, sizeof token);
 	reply_json(r, 201, json_pack("{s:o}", "collaborator", render_collab(&k)));
 	return 0;
 fail:
-	store_rollback(db);
+	store_tx_rollback(db);
 	reply_rc(r, rc, "collaborator");
 	return 0;
 }
@@ -148,25 +148,25 @@ int api_collab_accept(struct req *r)
 	}
 	rand_sha256_hex(token, strlen(token), hash);
 	struct store_conn *db = req_db(r);
-	if ((rc = store_begin(db)) != 0)
+	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) != 0)
 		goto fail;
 	rc = store_collab_by_invitation(db, hash, &k);
 	if (rc == PP_ENOTFOUND) {
-		store_rollback(db);
+		store_tx_rollback(db);
 		reply_not_found(r, "invitation");
 		return 0;
 	}
 	if (rc)
 		goto fail;
 	if (k.expires_at <= api_now(r)) {
-		store_rollback(db);
+		store_tx_rollback(db);
 		reply_invalid1(r, "token", "the invitation has expired: ask for a new one");
 		return 0;
 	}
 	/* the caller's role on the app, before accepting */
 	rc = store_app_for_user(db, k.app_id, r->user.id, &a);
 	if (rc == 0) {
-		store_rollback(db);
+		store_tx_rollback(db);
 		reply_error(r, 409,
 		            a.role == ROLE_OWNER ? "you own this app"
 		                                 : "you already collaborate on this app");
@@ -184,14 +184,14 @@ int api_collab_accept(struct req *r)
 	                                     k.is_limited, "inviter", "email", inviter.email,
 	                                     "username", inviter.username),
 	                           about, 3)) ||
-	    (rc = store_commit(db)))
+	    (rc = store_tx_commit(db)))
 		goto fail;
 	if ((rc = store_app_for_user(db, k.app_id, r->user.id, &a)) != 0)
 		goto fail;
 	reply_json(r, 200, json_pack("{s:o}", "app", render_app(&a, r->app->cfg)));
 	return 0;
 fail:
-	store_rollback(db);
+	store_tx_rollback(db);
 	reply_rc(r, rc == PP_ECONFLICT ? PP_EDB : rc, "invitation");
 	return 0;
 }
@@ -213,7 +213,8 @@ int api_collab_update(struct req *r)
 		return 0;
 	}
 	struct store_conn *db = req_db(r);
-	if ((rc = store_begin(db)) || (rc = store_collab_get(db, a.id, req_param(r, "id"), &k)))
+	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) ||
+	    (rc = store_collab_get(db, a.id, req_param(r, "id"), &k)))
 		goto fail;
 	if (k.is_limited != limited) {
 		k.is_limited = limited;
@@ -223,12 +224,12 @@ int api_collab_update(struct req *r)
 		                           collab_data(&k, 1), about, 2)))
 			goto fail;
 	}
-	if ((rc = store_commit(db)))
+	if ((rc = store_tx_commit(db)))
 		goto fail;
 	reply_json(r, 200, json_pack("{s:o}", "collaborator", render_collab(&k)));
 	return 0;
 fail:
-	store_rollback(db);
+	store_tx_rollback(db);
 	reply_rc(r, rc, "collaborator");
 	return 0;
 }
@@ -241,11 +242,12 @@ int api_collab_delete(struct req *r)
 	if (api_app_load(r, &a))
 		return 0;
 	struct store_conn *db = req_db(r);
-	if ((rc = store_begin(db)) || (rc = store_collab_get(db, a.id, req_param(r, "id"), &k)))
+	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) ||
+	    (rc = store_collab_get(db, a.id, req_param(r, "id"), &k)))
 		goto fail;
 	/* the owner removes anyone; a collaborator may only leave */
 	if (a.role != ROLE_OWNER && strcmp(k.user_id, r->user.id) != 0) {
-		store_rollback(db);
+		store_tx_rollback(db);
 		api_forbidden(r, "only the owner manages collaborators");
 		return 0;
 	}
@@ -253,12 +255,12 @@ int api_collab_delete(struct req *r)
 	if ((rc = store_collab_delete(db, k.id)) ||
 	    (rc = events_add_about(db, "delete_collaborator", r->user.id, a.id, a.name,
 	                           collab_data(&k, 0), about, 2)) ||
-	    (rc = store_commit(db)))
+	    (rc = store_tx_commit(db)))
 		goto fail;
 	reply_empty(r, 204);
 	return 0;
 fail:
-	store_rollback(db);
+	store_tx_rollback(db);
 	reply_rc(r, rc, "collaborator");
 	return 0;
 }

@@ -49,12 +49,12 @@ int api_tokens_create(struct req *r)
 	t.created_at = t.issued_at = api_now(r);
 	auth_new_token_secret(secret, hash);
 	struct store_conn *db = req_db(r);
-	if ((rc = store_begin(db)) == 0) {
+	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) == 0) {
 		rc = store_token_insert(db, &t, hash);
 		if (rc == 0)
 			rc = events_add(db, "new_token", r->user.id, NULL, NULL, token_event(&t));
 		if (rc == 0)
-			rc = store_commit(db);
+			rc = store_tx_commit(db);
 	}
 	if (rc) {
 		reply_rc(r, rc, "token");
@@ -101,7 +101,7 @@ int api_tokens_renew(struct req *r)
 	struct token_rec t;
 	char secret[96], hash[RAND_SHA256_HEX_LEN];
 	struct store_conn *db = req_db(r);
-	int rc = store_begin(db);
+	int rc = store_tx_begin(db, STORE_TX_WRITE);
 	if (rc == 0)
 		rc = store_token_get(db, r->user.id, req_param(r, "id"), &t);
 	auth_new_token_secret(secret, hash);
@@ -110,7 +110,7 @@ int api_tokens_renew(struct req *r)
 	if (rc == 0)
 		rc = events_add(db, "regenerate_token", r->user.id, NULL, NULL, token_event(&t));
 	if (rc == 0)
-		rc = store_commit(db);
+		rc = store_tx_commit(db);
 	if (rc == 0)
 		rc = store_token_get(db, r->user.id, t.id, &t);
 	if (rc)
@@ -125,7 +125,7 @@ int api_tokens_delete(struct req *r)
 {
 	struct token_rec t;
 	struct store_conn *db = req_db(r);
-	int rc = store_begin(db);
+	int rc = store_tx_begin(db, STORE_TX_WRITE);
 	if (rc == 0)
 		rc = store_token_get(db, r->user.id, req_param(r, "id"), &t);
 	if (rc == 0)
@@ -133,7 +133,7 @@ int api_tokens_delete(struct req *r)
 	if (rc == 0)
 		rc = events_add(db, "delete_token", r->user.id, NULL, NULL, token_event(&t));
 	if (rc == 0)
-		rc = store_commit(db);
+		rc = store_tx_commit(db);
 	if (rc)
 		reply_rc(r, rc, "token");
 	else

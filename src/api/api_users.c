@@ -4,11 +4,13 @@
  */
 #include "api/api.h"
 #include "api/render.h"
+#include "core/erase.h"
 #include "core/events.h"
 #include "core/valid.h"
 #include "crypto/pw.h"
 #include "crypto/rand.h"
 #include "mail/mailer.h"
+#include "store/store_acct.h"
 #include "store/store_apps.h"
 #include "util/err.h"
 #include "util/jx.h"
@@ -56,6 +58,17 @@ static int new_link(struct req *r, const char *user_id, const char *kind, const 
 static void reply_user(struct req *r, int status, const struct user_rec *u)
 {
 	reply_json(r, status, json_pack("{s:o}", "user", render_user(u, r->app->cfg)));
+}
+
+/* 422 naming the unique fields (STORE_USER_* bits) another account holds. */
+static void reply_taken(struct req *r, unsigned taken)
+{
+	json_t *errors = json_object();
+	if (taken & STORE_USER_USERNAME)
+		jx_error_add(errors, "username", "is already taken");
+	if (taken & STORE_USER_EMAIL)
+		jx_error_add(errors, "email", "is already taken");
+	reply_invalid(r, errors);
 }
 
 int api_users_create(struct req *r)
@@ -113,28 +126,21 @@ int api_users_create(struct req *r)
 		reply_internal(r, "pw_hash", rc);
 		goto out;
 	}
-	if ((rc = store_begin(req_db(r))) != 0) {
+	if ((rc = store_tx_begin(req_db(r), STORE_TX_WRITE)) != 0) {
 		reply_rc(r, rc, "user");
 		goto out;
 	}
-	if (store_username_taken(req_db(r), username, NULL) == 1)
-		jx_error_add(errors, "username", "is already taken");
-	if (store_email_taken(req_db(r), email, NULL) == 1)
-		jx_error_add(errors, "email", "is already taken");
-	if (json_object_size(errors)) {
-		store_rollback(req_db(r));
-		reply_invalid(r, errors);
-		errors = NULL;
-		goto out;
-	}
+	/* the unique constraints decide; the store says which fields conflicted */
+	unsigned taken = 0;
 	rc = store_user_insert(req_db(r), &u, hash,
-	                       referral && strlen(referral) <= 64 ? referral : NULL);
+	                       referral && strlen(referral) <= 64 ? referral : NULL, &taken);
 	if (rc == 0)
 		rc = events_add(req_db(r), "new_user", u.id, NULL, NULL, NULL);
 	if (rc == 0)
-		rc = store_commit(req_db(r));
-	if (rc == PP_ECONFLICT) {
-		reply_invalid1(r, "username", "is already taken");
+		rc = store_tx_commit(req_db(r));
+	store_tx_rollback(req_db(r));
+	if (rc == PP_ECONFLICT && taken) {
+		reply_taken(r, taken);
 		goto out;
 	}
 	if (rc) {
@@ -245,21 +251,22 @@ int api_users_update(struct req *r)
 		goto out;
 	}
 	struct store_conn *db = req_db(r);
-	if ((rc = store_begin(db)) != 0) {
+	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) != 0) {
 		reply_rc(r, rc, "user");
 		goto out;
 	}
-	if (username && store_username_taken(db, u.username, u.id) == 1)
-		jx_error_add(errors, "username", "is already taken");
-	if (email_change == 1 && store_email_taken(db, u.unconfirmed_email, u.id) == 1)
-		jx_error_add(errors, "email", "is already taken");
-	if (json_object_size(errors)) {
-		store_rollback(db);
-		reply_invalid(r, errors);
-		errors = NULL;
-		goto out;
+	/* the new address is unique only once confirmed: refuse one taken now */
+	unsigned taken = 0, pending_taken = 0;
+	rc = email_change == 1 ? store_user_email_check(db, u.unconfirmed_email, u.id) : 0;
+	if (rc == PP_ECONFLICT) {
+		pending_taken = STORE_USER_EMAIL;
+		rc = 0;
 	}
-	rc = store_user_update_profile(db, &u);
+	if (rc == 0)
+		rc = store_user_update_profile(db, &u, &taken);
+	if (rc == 0 && pending_taken)
+		rc = PP_ECONFLICT;
+	taken |= pending_taken;
 	if (rc == 0 && email_change == 1) {
 		rc = new_link(r, u.id, "confirm_email", u.unconfirmed_email, EMAIL_CONFIRM_TTL_MS,
 		              token);
@@ -297,9 +304,10 @@ int api_users_update(struct req *r)
 		rc = events_add(db, "edit_profile", u.id, NULL, NULL,
 		                json_pack("{s:O}", "fields", fields));
 	if (rc == 0)
-		rc = store_commit(db);
-	if (rc == PP_ECONFLICT) {
-		reply_invalid1(r, "username", "is already taken");
+		rc = store_tx_commit(db);
+	store_tx_rollback(db);
+	if (rc == PP_ECONFLICT && taken) {
+		reply_taken(r, taken);
 		goto out;
 	}
 	if (rc) {
@@ -336,34 +344,35 @@ int api_users_email_confirm(struct req *r)
 	}
 	rand_sha256_hex(token, strlen(token), hash);
 	struct store_conn *db = req_db(r);
-	if ((rc = store_begin(db)) != 0) {
+	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) != 0) {
 		reply_rc(r, rc, "user");
 		return 0;
 	}
 	rc = store_link_consume(db, "confirm_email", hash, api_now(r), user_id, email,
 	                        sizeof email);
 	if (rc == PP_ENOTFOUND || rc == PP_EEXPIRED) {
-		store_rollback(db);
+		store_tx_rollback(db);
 		reply_invalid1(r, "token", "is invalid, used or expired");
 		return 0;
 	}
 	if (rc == 0)
 		rc = store_user_get(db, user_id, &u);
-	if (rc == 0 && store_email_taken(db, email, user_id) == 1) {
-		store_rollback(db);
-		reply_invalid1(r, "email", "is already taken");
-		return 0;
-	}
+	unsigned taken = 0;
 	if (rc == 0) {
 		snprintf(u.email, sizeof u.email, "%s", email);
 		u.unconfirmed_email[0] = 0;
-		rc = store_user_update_profile(db, &u);
+		rc = store_user_update_profile(db, &u, &taken);
+	}
+	if (rc == PP_ECONFLICT && (taken & STORE_USER_EMAIL)) {
+		store_tx_rollback(db);
+		reply_invalid1(r, "email", "is already taken");
+		return 0;
 	}
 	if (rc == 0)
 		rc = events_add(db, "edit_profile", u.id, NULL, NULL,
 		                json_pack("{s:[s]}", "fields", "email"));
 	if (rc == 0)
-		rc = store_commit(db);
+		rc = store_tx_commit(db);
 	if (rc) {
 		reply_rc(r, rc == PP_ECONFLICT ? PP_EDB : rc, "user");
 		return 0;
@@ -383,7 +392,7 @@ int api_users_reset_request(struct req *r)
 	}
 	struct store_conn *db = req_db(r);
 	/* the same answer whether the account exists or not (no enumeration) */
-	if (strlen(email) <= EMAIL_MAX * 4 && store_begin(db) == 0) {
+	if (strlen(email) <= EMAIL_MAX * 4 && store_tx_begin(db, STORE_TX_WRITE) == 0) {
 		int rc = store_user_by_login(db, email, &u);
 		if (rc == 0 && strcasecmp(u.email, email) == 0) {
 			rc = new_link(r, u.id, "password_reset", NULL, PASSWORD_RESET_TTL_MS,
@@ -397,10 +406,10 @@ int api_users_reset_request(struct req *r)
 			if (rc == 0)
 				rc = events_add(db, "password_reset_query", u.id, NULL, NULL,
 				                json_pack("{s:s}", "remote_ip", r->ip));
-			if (rc == 0 && store_commit(db) == 0)
+			if (rc == 0 && store_tx_commit(db) == 0)
 				mailer_wake(r->app->mailer);
 		}
-		store_rollback(db);
+		store_tx_rollback(db);
 	}
 	reply_json(r, 202,
 	           json_pack("{s:s}", "message",
@@ -416,26 +425,26 @@ static int reset_open(struct req *r, struct store_conn *db, const char *hash, co
 {
 	char user_id[ID_MAX];
 	int rc;
-	if ((rc = store_begin(db)) != 0) {
+	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) != 0) {
 		reply_rc(r, rc, "user");
 		return 1;
 	}
 	rc = store_link_consume(db, "password_reset", hash, api_now(r), user_id, NULL, 0);
 	if (rc == PP_ENOTFOUND || rc == PP_EEXPIRED) {
-		store_rollback(db);
+		store_tx_rollback(db);
 		reply_invalid1(r, "token", "is invalid, used or expired");
 		return 1;
 	}
 	if (rc == 0)
 		rc = store_user_get(db, user_id, u);
 	if (rc) {
-		store_rollback(db);
+		store_tx_rollback(db);
 		reply_rc(r, rc, "user");
 		return 1;
 	}
 	const char *m = pw_policy(password, u->username, u->email);
 	if (m) {
-		store_rollback(db);
+		store_tx_rollback(db);
 		reply_invalid1(r, "password", m);
 		return 1;
 	}
@@ -458,7 +467,7 @@ int api_users_reset_perform(struct req *r)
 	 * write: the link is consumed in the same transaction as the new hash */
 	if (reset_open(r, db, hash, password, &u))
 		return 0;
-	store_rollback(db);
+	store_tx_rollback(db);
 	if ((rc = pw_hash(r->app->pw, password, pwh)) != 0) {
 		reply_internal(r, "pw_hash", rc);
 		return 0;
@@ -480,7 +489,7 @@ int api_users_reset_perform(struct req *r)
 		        "reset with a mailed link; every session was signed out.\r\n\r\n"
 		        "-- paasport\r\n");
 	if (rc == 0)
-		rc = store_commit(db);
+		rc = store_tx_commit(db);
 	sodium_memzero(pwh, sizeof pwh);
 	if (rc) {
 		reply_rc(r, rc, "user");
@@ -524,7 +533,7 @@ int api_users_delete_request(struct req *r)
 	if (refuse_if_owner(r, r->user.id))
 		return 0;
 	rand_id("del", id);
-	if ((rc = store_begin(db)) ||
+	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) ||
 	    (rc = new_link(r, r->user.id, "delete_account", id, ACCOUNT_DELETE_TTL_MS, token)))
 		goto fail;
 	snprintf(path, sizeof path, "/#/delete-account/%s/", id);
@@ -532,14 +541,14 @@ int api_users_delete_request(struct req *r)
 	              "Follow this link to delete your account for good (valid 24 hours, once). "
 	              "Your personal data is erased; invoices are kept as the law requires:",
 	              path, token);
-	if ((rc = store_commit(db)))
+	if ((rc = store_tx_commit(db)))
 		goto fail;
 	mailer_wake(r->app->mailer);
 	sodium_memzero(token, sizeof token);
 	reply_json(r, 202, json_pack("{s:{s:s}}", "deletion", "id", id));
 	return 0;
 fail:
-	store_rollback(db);
+	store_tx_rollback(db);
 	reply_rc(r, rc, "user");
 	return 0;
 }
@@ -567,30 +576,30 @@ int api_users_delete_confirm(struct req *r)
 	}
 	rand_sha256_hex(token, strlen(token), hash);
 	struct store_conn *db = req_db(r);
-	if ((rc = store_begin(db)) != 0)
+	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) != 0)
 		goto fail;
 	rc = store_link_consume(db, "delete_account", hash, api_now(r), user_id, id, sizeof id);
 	if (rc == PP_ENOTFOUND || rc == PP_EEXPIRED ||
 	    (rc == 0 && strcmp(id, req_param(r, "id")))) {
-		store_rollback(db);
+		store_tx_rollback(db);
 		reply_invalid1(r, "token", "is invalid, used or expired");
 		return 0;
 	}
 	if (rc)
 		goto fail;
 	if (refuse_if_owner(r, user_id)) {
-		store_rollback(db); /* the link stays usable once the apps are gone */
+		store_tx_rollback(db); /* the link stays usable once the apps are gone */
 		return 0;
 	}
 	/* the reason is not stored: it could hold personal data */
-	if ((rc = store_user_erase(db, user_id, api_now(r))) || (rc = store_commit(db)))
+	if ((rc = erase_account(db, user_id, api_now(r))) || (rc = store_tx_commit(db)))
 		goto fail;
 	/* no cookie is touched: whoever opened the link may be logged in as someone else;
 	 * the deleted account's sessions are gone from the store */
 	reply_empty(r, 204);
 	return 0;
 fail:
-	store_rollback(db);
+	store_tx_rollback(db);
 	reply_rc(r, rc, "user");
 	return 0;
 }

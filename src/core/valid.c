@@ -1,6 +1,6 @@
 /* valid.c - account field validation (see valid.h). */
 #include "core/valid.h"
-#include "store/store_acct.h"
+#include "model.h"
 
 #include <string.h>
 

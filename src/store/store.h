@@ -1,71 +1,80 @@
 /*
- * store.h - the storage layer: every SQL statement of paasport lives in
- * src/store/. SQLite in WAL mode (synchronous=FULL, foreign keys, busy
- * timeout); writes run in BEGIN IMMEDIATE transactions; every statement is
- * prepared once per connection and cached (keyed by the SQL text's address).
+ * store.h - the public storage API: a pool of opaque connections, transactions
+ * of two kinds, and the engine-independent housekeeping calls. The per-area
+ * calls are in store_acct.h, store_apps.h and store_events.h; the records
+ * they fill are in model.h.
  *
- * Schema rules that keep a PostgreSQL backend possible: ids are TEXT made by
- * the program, timestamps are INTEGER milliseconds (UTC), money is INTEGER
- * cents, booleans are INTEGER 0/1, no SQLite-only functions in queries.
+ * Nothing here names an engine: the SQLite engine (the default) lives under
+ * src/store/sqlite/ and is private to src/store/; a PostgreSQL engine plugs in
+ * beside it (src/store/pg/) behind these same declarations. The database URI
+ * picks the engine: a path is SQLite, a postgresql:// URI is PostgreSQL.
+ *
+ * Contract every engine keeps (tests/unit/test_store.c checks it):
+ *  - errors: 0 or a negative PP_E* code; a unique or foreign-key violation is
+ *    PP_ECONFLICT, a lock or serialization failure PP_EBUSY, anything else
+ *    PP_EDB (logged). A database error is never read as "absent" or "free".
+ *  - uniqueness is decided by unique constraints at write time, never by a
+ *    read before the write, so any number of writers may run at once.
+ *  - times are int64 milliseconds (UTC) and money int64 cents: 64-bit columns.
  */
 #ifndef PP_STORE_H
 #define PP_STORE_H
 
-#include <sqlite3.h>
+#include "model.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_STMT_CACHE      96
-#define STORE_BUSY_TIMEOUT_MS 5000
-#define STORE_POOL_MAX        64
-
-struct store_conn {
-	sqlite3 *db;
-	struct {
-		const char *sql;
-		sqlite3_stmt *st;
-	} cache[STORE_STMT_CACHE];
-	int in_tx;
-};
+#define STORE_POOL_MAX 64
 
 struct store;
+struct store_conn; /* one engine connection; lent to one thread at a time */
 
-/* Opens the database, applies migrations; PP_EDB with a message logged on failure. */
-int store_open(const char *path, int pool_size, struct store **out);
+enum store_tx {
+	/* A consistent snapshot for reads only: every statement of the transaction
+	 * sees the same committed state (SQLite: BEGIN DEFERRED, the snapshot taken
+	 * at the first read; PostgreSQL: BEGIN ISOLATION LEVEL REPEATABLE READ,
+	 * READ ONLY). Do not write in it. */
+	STORE_TX_READ = 1,
+	/* A read-write transaction that holds the write lock it needs from its
+	 * first statement, so it never fails half-way on a lock upgrade (SQLite:
+	 * BEGIN IMMEDIATE; PostgreSQL: BEGIN, READ COMMITTED, with row locks). */
+	STORE_TX_WRITE = 2,
+};
+
+/*
+ * Opens the database named by uri (a file path for SQLite) with pool_size
+ * connections and applies the migrations; PP_EDB with a message logged on
+ * failure (*out untouched). A newer schema than this binary knows is refused.
+ */
+int store_open(const char *uri, int pool_size, struct store **out);
 void store_close(struct store *s);
 
-/* Borrow / give back a connection (blocks while all are lent). */
+/* Borrow / give back a connection (blocks while all are lent). Release rolls
+ * back a transaction left open. */
 struct store_conn *store_acquire(struct store *s);
 void store_release(struct store *s, struct store_conn *c);
 
-/* Schema version of the binary (the highest migration). */
+/* Transactions do not nest: PP_EINVAL when one is already open on c. */
+int store_tx_begin(struct store_conn *c, enum store_tx kind);
+/* On failure the transaction is rolled back. */
+int store_tx_commit(struct store_conn *c);
+/* Does nothing when no transaction is open. */
+void store_tx_rollback(struct store_conn *c);
+
+/* 0 when the database answers a query on c (for /healthz). */
+int store_ping(struct store_conn *c);
+
+/* Schema version of the binary (the highest migration it knows). */
 int store_schema_version(void);
+/* Schema version recorded in the database. */
+int store_schema_applied(struct store_conn *c, int *version);
 
-/* Prepared, cached statement for sql (a string literal). Reset it with store_done(). */
-sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql);
-void store_done(sqlite3_stmt *st);
-
-/*
- * Steps a statement that writes (st may be NULL: PP_EDB) to completion and
- * resets it. PP_ENOTFOUND when need_row and no row changed.
- */
-int store_step_write(struct store_conn *c, sqlite3_stmt *st, int need_row);
-/* Steps to the first row: 0 (read it, then store_done()), PP_ENOTFOUND, or an error. */
-int store_step_row(struct store_conn *c, sqlite3_stmt *st);
-
-int store_begin(struct store_conn *c); /* BEGIN IMMEDIATE */
-int store_commit(struct store_conn *c);
-void store_rollback(struct store_conn *c);
-
-/* Maps an sqlite result code to PP_* (SQLITE_CONSTRAINT -> PP_ECONFLICT). */
-int store_rc(struct store_conn *c, int sqlite_rc);
-
-/* Helpers for column text into a fixed buffer (NULL -> ""). */
-void store_col_text(sqlite3_stmt *st, int col, char *dst, size_t cap);
-/* Binds a C string or NULL. */
-int store_bind_text(sqlite3_stmt *st, int idx, const char *s);
-
-/* A random per-deployment secret kept in the database (created on first use). */
+/* A random per-deployment secret kept in the database (created on first use;
+ * the first writer wins, every node then reads the same value). */
 int store_server_secret(struct store_conn *c, const char *name, unsigned char *out, size_t len);
+
+/* Test only: records version as applied, as a newer binary would have. */
+int store_test_record_schema_version(struct store_conn *c, int version);
 
 #endif

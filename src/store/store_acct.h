@@ -6,70 +6,35 @@
 #ifndef PP_STORE_ACCT_H
 #define PP_STORE_ACCT_H
 
+#include "model.h"
 #include "store/store.h"
 
-/* Field limits, in characters of UTF-8 (buffers hold 4 bytes per character). */
-#define USERNAME_MIN   3
-#define USERNAME_MAX   32
-#define EMAIL_MAX      254
-#define FULLNAME_MAX   128
-#define COMPANY_MAX    128
-#define LOCATION_MAX   128
-#define TOKEN_NAME_MAX 64
-#define PWHASH_MAX     160
-#define ID_MAX         48
-#define UA_MAX         256
-
-#define TXT(n) ((n)*4 + 1)
-
-struct user_rec {
-	char id[ID_MAX];
-	char username[TXT(USERNAME_MAX)];
-	char email[TXT(EMAIL_MAX)];
-	char unconfirmed_email[TXT(EMAIL_MAX)]; /* "" = none */
-	char password_hash[PWHASH_MAX];
-	char fullname[TXT(FULLNAME_MAX)];
-	char company[TXT(COMPANY_MAX)];
-	char location[TXT(LOCATION_MAX)];
-	int newsletter;
-	int64_t created_at;
-	int64_t auth_epoch;
-	int failed_logins;
-	int64_t locked_until;
-	int64_t suspended_at; /* 0 = not suspended */
-	char suspension_reason[256];
-	char referral_code[40];
-};
-
-struct session_rec {
-	char id[ID_MAX];
-	char user_id[ID_MAX];
-	char csrf_token[96];
-	int64_t created_at, last_seen_at, expires_at;
-	char remote_ip[64];
-	char user_agent[TXT(UA_MAX)];
-};
-
-struct token_rec {
-	char id[ID_MAX];
-	char user_id[ID_MAX];
-	char name[TXT(TOKEN_NAME_MAX)];
-	int64_t version;
-	int64_t created_at, issued_at, last_used_at; /* last_used_at 0 = never */
-};
+/* What a PP_ECONFLICT from store_user_insert / store_user_update_profile was
+ * about (bits of *conflicts): the unique fields another account already has. */
+#define STORE_USER_USERNAME 1u
+#define STORE_USER_EMAIL    2u
 
 /* Users */
-/* referral_code (may be NULL): the referrer's code; an unknown one is ignored. */
+/*
+ * referral_code (may be NULL): the referrer's code; an unknown one is ignored.
+ * The unique constraints decide: PP_ECONFLICT when username or email (any case)
+ * belongs to another account, with *conflicts (may be NULL) set to the
+ * STORE_USER_* bits of every such field (0 for another constraint).
+ */
 int store_user_insert(struct store_conn *c, const struct user_rec *u, const char *password_hash,
-                      const char *referral_code);
+                      const char *referral_code, unsigned *conflicts);
 int store_user_get(struct store_conn *c, const char *id, struct user_rec *u);
 /* By username or email (case-insensitive email). PP_ENOTFOUND when none. */
 int store_user_by_login(struct store_conn *c, const char *login, struct user_rec *u);
-/* 1 when another live account (not except_id) has this username / email. */
-int store_username_taken(struct store_conn *c, const char *username, const char *except_id);
-int store_email_taken(struct store_conn *c, const char *email, const char *except_id);
-/* Writes username, email, unconfirmed_email, fullname, company, location, newsletter. */
-int store_user_update_profile(struct store_conn *c, const struct user_rec *u);
+/*
+ * For an address an account asks to move to (unconfirmed_email has no unique
+ * constraint; the one on email decides at confirmation): 0 when no account but
+ * except_id has it as its email, PP_ECONFLICT when one has, or an error.
+ */
+int store_user_email_check(struct store_conn *c, const char *email, const char *except_id);
+/* Writes username, email, unconfirmed_email, fullname, company, location, newsletter.
+ * PP_ECONFLICT and *conflicts (may be NULL) as for store_user_insert. */
+int store_user_update_profile(struct store_conn *c, const struct user_rec *u, unsigned *conflicts);
 int store_user_set_password(struct store_conn *c, const char *id, const char *hash, int bump_epoch);
 /* Counts a failed login; locks until now+lock_ms when the count reaches threshold.
  * *locked is set to 1 when this failure locked the account. */
@@ -98,6 +63,8 @@ int store_token_renew(struct store_conn *c, const char *user_id, const char *id,
                       const char *secret_hash, int64_t now);
 int store_token_delete(struct store_conn *c, const char *user_id, const char *id);
 int store_token_touch(struct store_conn *c, const char *id, int64_t now);
+/* Deletes every token of the user (account erasure). */
+int store_token_delete_all(struct store_conn *c, const char *user_id);
 
 /* Authentication: a credential and its (live) user in one indexed query. */
 int store_auth_token_by_id(struct store_conn *c, const char *id, struct token_rec *t,
@@ -115,5 +82,11 @@ int store_link_consume(struct store_conn *c, const char *kind, const char *token
                        char user_id[ID_MAX], char *data, size_t data_cap);
 /* Marks every unused link of that kind for the user as used (superseded). */
 int store_link_void(struct store_conn *c, const char *user_id, const char *kind, int64_t now);
+/* Deletes every link of the user, used or not (account erasure). */
+int store_link_delete_all(struct store_conn *c, const char *user_id);
+
+/* Account erasure's last step: the user row keeps only its id (personal fields
+ * NULL, deleted_at = now), so username and email are free again. */
+int store_user_anonymize(struct store_conn *c, const char *user_id, int64_t now);
 
 #endif

@@ -7,47 +7,8 @@
 #ifndef PP_STORE_APPS_H
 #define PP_STORE_APPS_H
 
+#include "model.h"
 #include "store/store.h"
-#include "store/store_acct.h"
-
-#define APP_NAME_MIN            6
-#define APP_NAME_MAX            48
-#define PROC_TYPE_MAX           32
-#define FORMATION_TYPES_MAX     16 /* process types per app */
-#define CONTAINERS_PER_TYPE_MAX 10
-
-enum app_role { ROLE_NONE = 0, ROLE_OWNER, ROLE_COLLABORATOR, ROLE_LIMITED };
-
-struct app_rec {
-	char id[ID_MAX];
-	char name[APP_NAME_MAX + 1];
-	char owner_id[ID_MAX];
-	char owner_username[TXT(USERNAME_MAX)];
-	char owner_email[TXT(EMAIL_MAX)];
-	int64_t owner_suspended_at;
-	char status[16];
-	int64_t created_at, updated_at;
-	enum app_role role; /* the caller's */
-};
-
-struct formation_rec {
-	char type[PROC_TYPE_MAX + 1];
-	int amount;
-	char size[8];
-};
-
-struct collab_rec {
-	char id[ID_MAX];
-	char app_id[ID_MAX];
-	char app_name[APP_NAME_MAX + 1];
-	char email[TXT(EMAIL_MAX)];
-	char user_id[ID_MAX]; /* "" while pending */
-	char username[TXT(USERNAME_MAX)];
-	char status[24];
-	int is_limited;
-	char inviter_id[ID_MAX];
-	int64_t created_at, expires_at;
-};
 
 int store_app_insert(struct store_conn *c, const struct app_rec *a);
 int store_app_name_taken(struct store_conn *c, const char *name);
@@ -86,13 +47,15 @@ int store_collab_delete(struct store_conn *c, const char *id);
 /* Removes every collaboration of an app (on app deletion). */
 int store_collab_delete_app(struct store_conn *c, const char *app_id);
 
-/*
- * Erases an account: sessions, tokens and pending links deleted; the user row
- * keeps only its id (personal fields NULL, deleted_at set), so username and
- * email are free again; collaborations show "user account deleted"; the
- * account's own events lose their type_data, and collaborator events on apps
- * it worked on lose its email. Invoices and payments are never touched.
- */
-int store_user_erase(struct store_conn *c, const char *user_id, int64_t now);
+/* Account erasure (see core/erase.c for the order): */
+/* Calls cb with each lower-cased address the user accepted invitations under,
+ * other than except_email (any case); all are read before the first call, so cb
+ * may write. A non-zero return of cb stops the walk and is returned. */
+int store_collab_addresses(struct store_conn *c, const char *user_id, const char *except_email,
+                           int (*cb)(const char *, void *), void *arg);
+/* The user's collaborations show "user account deleted" and lose their address. */
+int store_collab_mark_deleted(struct store_conn *c, const char *user_id);
+/* Deletes the invitations sent to email (any case) and never accepted. */
+int store_collab_delete_pending_to(struct store_conn *c, const char *email);
 
 #endif

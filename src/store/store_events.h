@@ -4,23 +4,13 @@
 #ifndef PP_STORE_EVENTS_H
 #define PP_STORE_EVENTS_H
 
+#include "model.h"
 #include "store/store.h"
-#include "store/store_acct.h"
-
-struct event_rec {
-	int64_t id;
-	int64_t created_at;
-	char type[48];
-	char user_id[ID_MAX];
-	char username[TXT(USERNAME_MAX)];
-	char email[TXT(EMAIL_MAX)];
-	char app_id[ID_MAX];
-	char app_name[64];
-	const char *type_data; /* JSON text, valid during the callback only */
-};
 
 /* Appends an event; type_data is JSON text (NULL = "{}"); app_* may be NULL; *id (may be
- * NULL) receives its id. */
+ * NULL) receives its id. The event and its timeline counters are written in the
+ * caller's transaction when one is open (on an error the caller rolls back),
+ * else in a STORE_TX_WRITE transaction of their own. */
 int store_event_add(struct store_conn *c, const char *type, const char *user_id, const char *app_id,
                     const char *app_name, const char *type_data, int64_t now, int64_t *id);
 /* Records that event id names subject (a user id or a lower-cased email) in its type_data. */
@@ -34,13 +24,23 @@ int store_event_subject_add(struct store_conn *c, int64_t id, const char *subjec
  */
 int store_event_scrub(struct store_conn *c, const char *user_id, const char *email,
                       const char *username);
+/* Drops the subjects rows naming the user: its id, its email and the addresses
+ * of its collaborations (run after the last store_event_scrub, before the
+ * collaborations lose their addresses). */
+int store_event_subjects_forget(struct store_conn *c, const char *user_id, const char *email);
 
 /*
  * One page of a timeline, newest first, read through the (user_id, id) or
  * (app_id, id) index. Exactly one of user_id / app_id is set. Only events with
- * id <= anchor are seen (anchor 0 = the newest id now, returned in *anchor),
- * so pages fetched with the same anchor never repeat or skip an event while
- * new ones are inserted. since_ms > 0 keeps events created at or after it.
+ * id <= anchor are seen; anchor 0 asks for a new one, returned in q->anchor.
+ * since_ms > 0 keeps events created at or after it.
+ *
+ * The anchor is a watermark: every event with id <= anchor had committed when
+ * it was taken and no event with such an id commits later, so pages fetched
+ * with the same anchor never repeat or skip an event while new ones arrive.
+ * It is taken in the same STORE_TX_READ snapshot as the count and the page (the
+ * caller's transaction when one is open). Each engine keeps the promise its own
+ * way: see store/sqlite/sq_events.c and docs/decisions.md.
  */
 struct event_query {
 	const char *user_id;
@@ -53,14 +53,6 @@ struct event_query {
 int store_event_list(struct store_conn *c, struct event_query *q, int64_t *total,
                      void (*cb)(const struct event_rec *, void *), void *arg);
 
-struct mail_rec {
-	int64_t id;
-	char to_addr[TXT(EMAIL_MAX)];
-	char *subject; /* owned by the caller after store_mail_next: free() */
-	char *body;
-	int attempts;
-};
-
 int store_mail_enqueue(struct store_conn *c, const char *to, const char *subject, const char *body,
                        int64_t now);
 /* The oldest mail due at now, PP_ENOTFOUND when none. */
@@ -70,5 +62,7 @@ int store_mail_failed(struct store_conn *c, int64_t id, const char *err, int64_t
 /* Makes every unsent mail whose last_error is marker due at now. */
 int store_mail_requeue(struct store_conn *c, const char *marker, int64_t now);
 int store_mail_pending(struct store_conn *c, int64_t *count);
+/* Deletes every mail to addr (any case), sent or not (account erasure). */
+int store_mail_delete_to(struct store_conn *c, const char *addr);
 
 #endif

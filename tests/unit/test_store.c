@@ -1,4 +1,9 @@
-/* test_store.c - SQLite store: migrations, users, API tokens and one-time links. */
+/*
+ * test_store.c - the store's conformance suite: migrations, transactions,
+ * users (unique constraints), API tokens, one-time links, the timeline anchor
+ * and account erasure's primitives. Only the public store API is used, so the
+ * same suite can run against another engine.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -6,7 +11,6 @@
 #include <cmocka.h>
 
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +18,8 @@
 
 #include "store/store.h"
 #include "store/store_acct.h"
+#include "store/store_apps.h"
+#include "store/store_events.h"
 #include "util/err.h"
 
 struct fx {
@@ -63,13 +69,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t query_int(struct store_conn *c, const char *sql)
+static int applied(struct store_conn *c)
 {
-	sqlite3_stmt *st = NULL;
-	assert_int_equal(sqlite3_prepare_v2(c->db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	int v = -1;
+	assert_int_equal(store_schema_applied(c, &v), 0);
 	return v;
 }
 
@@ -84,7 +87,7 @@ static void make_user(struct store_conn *c, const char *id, const char *username
 	snprintf(u.referral_code, sizeof u.referral_code, "ref-%s", id);
 	u.newsletter = 1;
 	u.created_at = 1700000000000LL;
-	assert_int_equal(store_user_insert(c, &u, "$argon2id$fakehash", NULL), 0);
+	assert_int_equal(store_user_insert(c, &u, "$argon2id$fakehash", NULL, NULL), 0);
 }
 
 static void test_migrations(void **state)
@@ -92,13 +95,15 @@ static void test_migrations(void **state)
 	struct fx *f = *state;
 	int v = store_schema_version();
 	assert_true(v >= 1);
-	assert_int_equal(query_int(f->c, "SELECT MAX(version) FROM schema_version"), v);
-	assert_int_equal(query_int(f->c, "SELECT COUNT(*) FROM schema_version"), v);
-	assert_int_equal(query_int(f->c, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' "
-	                                 "AND name IN ('users', 'tokens', 'one_time_links')"),
-	                 3);
-	assert_int_equal(query_int(f->c, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(applied(f->c), v);
+	assert_int_equal(store_ping(f->c), 0);
 	make_user(f->c, "us-1", "alice", "alice@example.com");
+	/* foreign keys are enforced: a token of an unknown user */
+	struct token_rec t;
+	memset(&t, 0, sizeof t);
+	snprintf(t.id, sizeof t.id, "tk-x");
+	snprintf(t.user_id, sizeof t.user_id, "us-ghost");
+	assert_int_equal(store_token_insert(f->c, &t, "hash-x"), PP_ECONFLICT);
 
 	/* reopening applies nothing twice and keeps the data */
 	store_release(f->s, f->c);
@@ -107,8 +112,7 @@ static void test_migrations(void **state)
 	f->s = NULL;
 	assert_int_equal(store_open(f->path, 2, &f->s), 0);
 	f->c = store_acquire(f->s);
-	assert_int_equal(query_int(f->c, "SELECT COUNT(*) FROM schema_version"), v);
-	assert_int_equal(query_int(f->c, "SELECT MAX(version) FROM schema_version"), v);
+	assert_int_equal(applied(f->c), v);
 	struct user_rec u;
 	assert_int_equal(store_user_get(f->c, "us-1", &u), 0);
 	assert_string_equal(u.username, "alice");
@@ -117,10 +121,8 @@ static void test_migrations(void **state)
 static void test_newer_schema_refused(void **state)
 {
 	struct fx *f = *state;
-	char sql[128];
-	snprintf(sql, sizeof sql, "INSERT INTO schema_version(version) VALUES (%d)",
-	         store_schema_version() + 1);
-	assert_int_equal(sqlite3_exec(f->c->db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_test_record_schema_version(f->c, store_schema_version() + 1), 0);
+	assert_int_equal(applied(f->c), store_schema_version() + 1);
 	store_release(f->s, f->c);
 	f->c = NULL;
 	store_close(f->s);
@@ -168,26 +170,61 @@ static void test_users(void **state)
 	assert_int_equal(store_user_by_login(f->c, "", &u), PP_ENOTFOUND);
 	assert_int_equal(store_user_by_login(f->c, "alice@example.com", &u), PP_ENOTFOUND);
 
-	/* uniqueness: username, and email regardless of case */
+	/* uniqueness decided by the constraints, and the conflicting fields named:
+	 * username, email regardless of case, or both */
 	struct user_rec d;
+	unsigned taken = 99;
 	memset(&d, 0, sizeof d);
 	snprintf(d.id, sizeof d.id, "us-3");
 	snprintf(d.username, sizeof d.username, "alice");
 	snprintf(d.email, sizeof d.email, "other@example.com");
 	snprintf(d.referral_code, sizeof d.referral_code, "ref-3");
-	assert_int_equal(store_user_insert(f->c, &d, "h", NULL), PP_ECONFLICT);
+	assert_int_equal(store_user_insert(f->c, &d, "h", NULL, &taken), PP_ECONFLICT);
+	assert_int_equal(taken, STORE_USER_USERNAME);
 	snprintf(d.username, sizeof d.username, "carol");
 	snprintf(d.email, sizeof d.email, "BOB@example.COM");
-	assert_int_equal(store_user_insert(f->c, &d, "h", NULL), PP_ECONFLICT);
+	assert_int_equal(store_user_insert(f->c, &d, "h", NULL, &taken), PP_ECONFLICT);
+	assert_int_equal(taken, STORE_USER_EMAIL);
+	snprintf(d.username, sizeof d.username, "alice");
+	assert_int_equal(store_user_insert(f->c, &d, "h", NULL, &taken), PP_ECONFLICT);
+	assert_int_equal(taken, STORE_USER_USERNAME | STORE_USER_EMAIL);
+	/* another unique column (the referral code): a conflict naming no field */
+	snprintf(d.username, sizeof d.username, "carol");
+	snprintf(d.email, sizeof d.email, "carol@example.com");
+	snprintf(d.referral_code, sizeof d.referral_code, "ref-us-1");
+	assert_int_equal(store_user_insert(f->c, &d, "h", NULL, &taken), PP_ECONFLICT);
+	assert_int_equal(taken, 0);
 	assert_int_equal(store_user_get(f->c, "us-3", &u), PP_ENOTFOUND);
 
-	assert_int_equal(store_username_taken(f->c, "alice", NULL), 1);
-	assert_int_equal(store_username_taken(f->c, "alice", "us-2"), 1);
-	assert_int_equal(store_username_taken(f->c, "alice", "us-1"), 0);
-	assert_int_equal(store_username_taken(f->c, "carol", NULL), 0);
-	assert_int_equal(store_email_taken(f->c, "BOB@EXAMPLE.COM", NULL), 1);
-	assert_int_equal(store_email_taken(f->c, "bob@example.com", "us-2"), 0);
-	assert_int_equal(store_email_taken(f->c, "carol@example.com", NULL), 0);
+	/* a conflict inside a write transaction leaves it usable */
+	assert_int_equal(store_tx_begin(f->c, STORE_TX_WRITE), 0);
+	snprintf(d.referral_code, sizeof d.referral_code, "ref-3");
+	snprintf(d.username, sizeof d.username, "bob");
+	assert_int_equal(store_user_insert(f->c, &d, "h", NULL, &taken), PP_ECONFLICT);
+	snprintf(d.username, sizeof d.username, "carol");
+	assert_int_equal(store_user_insert(f->c, &d, "h", NULL, &taken), 0);
+	assert_int_equal(store_tx_commit(f->c), 0);
+	assert_int_equal(store_user_get(f->c, "us-3", &u), 0);
+
+	/* profile updates: the same constraints, the same answers */
+	assert_int_equal(store_user_get(f->c, "us-1", &u), 0);
+	snprintf(u.username, sizeof u.username, "bob");
+	assert_int_equal(store_user_update_profile(f->c, &u, &taken), PP_ECONFLICT);
+	assert_int_equal(taken, STORE_USER_USERNAME);
+	snprintf(u.username, sizeof u.username, "alice");
+	snprintf(u.email, sizeof u.email, "Carol@Example.com");
+	assert_int_equal(store_user_update_profile(f->c, &u, &taken), PP_ECONFLICT);
+	assert_int_equal(taken, STORE_USER_EMAIL);
+	snprintf(u.email, sizeof u.email, "ALICE.smith@example.com"); /* its own, other case */
+	assert_int_equal(store_user_update_profile(f->c, &u, &taken), 0);
+	assert_int_equal(store_user_get(f->c, "us-1", &u), 0);
+	assert_string_equal(u.email, "ALICE.smith@example.com");
+
+	/* an address asked for (unconfirmed): taken by another account, or free */
+	assert_int_equal(store_user_email_check(f->c, "BOB@EXAMPLE.COM", NULL), PP_ECONFLICT);
+	assert_int_equal(store_user_email_check(f->c, "bob@example.com", "us-1"), PP_ECONFLICT);
+	assert_int_equal(store_user_email_check(f->c, "bob@example.com", "us-2"), 0);
+	assert_int_equal(store_user_email_check(f->c, "dave@example.com", NULL), 0);
 }
 
 static void make_token(struct store_conn *c, const char *id, const char *user_id, const char *hash)
@@ -348,13 +385,18 @@ static void test_transactions(void **state)
 {
 	struct fx *f = *state;
 	struct user_rec u;
-	assert_int_equal(store_begin(f->c), 0);
+	assert_int_equal(store_tx_begin(f->c, STORE_TX_WRITE), 0);
+	/* transactions do not nest */
+	assert_int_equal(store_tx_begin(f->c, STORE_TX_WRITE), PP_EINVAL);
+	assert_int_equal(store_tx_begin(f->c, STORE_TX_READ), PP_EINVAL);
 	make_user(f->c, "us-t", "tx", "tx@example.com");
-	store_rollback(f->c);
+	store_tx_rollback(f->c);
+	store_tx_rollback(f->c); /* none open: nothing */
+	assert_int_equal(store_tx_commit(f->c), PP_EINVAL);
 	assert_int_equal(store_user_get(f->c, "us-t", &u), PP_ENOTFOUND);
-	assert_int_equal(store_begin(f->c), 0);
+	assert_int_equal(store_tx_begin(f->c, STORE_TX_WRITE), 0);
 	make_user(f->c, "us-t", "tx", "tx@example.com");
-	assert_int_equal(store_commit(f->c), 0);
+	assert_int_equal(store_tx_commit(f->c), 0);
 	assert_int_equal(store_user_get(f->c, "us-t", &u), 0);
 	/* the second pooled connection sees the committed row */
 	struct store_conn *c2 = store_acquire(f->s);
@@ -377,6 +419,139 @@ static void test_server_secret(void **state)
 	assert_int_not_equal(store_server_secret(f->c, "jwt", b, 16), 0);
 }
 
+static void test_read_snapshot(void **state)
+{
+	struct fx *f = *state;
+	struct user_rec u;
+	struct store_conn *c2 = store_acquire(f->s);
+	make_user(f->c, "us-1", "alice", "alice@example.com");
+	assert_int_equal(store_tx_begin(f->c, STORE_TX_READ), 0);
+	assert_int_equal(store_user_get(f->c, "us-1", &u), 0); /* the snapshot starts */
+	/* a write committed meanwhile on another connection... */
+	make_user(c2, "us-2", "bob", "bob@example.com");
+	assert_int_equal(store_user_get(c2, "us-2", &u), 0);
+	/* ...is not in the snapshot, until it ends */
+	assert_int_equal(store_user_get(f->c, "us-2", &u), PP_ENOTFOUND);
+	assert_int_equal(store_tx_commit(f->c), 0);
+	assert_int_equal(store_user_get(f->c, "us-2", &u), 0);
+	store_release(f->s, c2);
+}
+
+static void add_event(struct store_conn *c, const char *user_id, int64_t now, int64_t *id)
+{
+	assert_int_equal(store_event_add(c, "edit_profile", user_id, NULL, NULL, NULL, now, id), 0);
+}
+
+static void ids_cb(const struct event_rec *e, void *arg)
+{
+	int64_t *v = arg;
+	v[++v[0]] = e->id;
+}
+
+static void test_event_anchor(void **state)
+{
+	struct fx *f = *state;
+	int64_t ids[8], got[16], total = 0;
+	make_user(f->c, "us-a", "alice", "alice@example.com");
+	make_user(f->c, "us-b", "bob", "bob@example.com");
+	/* outside a transaction: one of its own; inside: the caller's */
+	for (int i = 0; i < 4; i++)
+		add_event(f->c, "us-a", 1000 + i, &ids[i]);
+	assert_int_equal(store_tx_begin(f->c, STORE_TX_WRITE), 0);
+	add_event(f->c, "us-b", 2000, &ids[4]);
+	store_tx_rollback(f->c);
+	assert_true(ids[1] > ids[0] && ids[3] > ids[2]);
+
+	struct event_query q = {"us-a", NULL, 0, 0, 0, 2};
+	memset(got, 0, sizeof got);
+	assert_int_equal(store_event_list(f->c, &q, &total, ids_cb, got), 0);
+	assert_int_equal(total, 4);
+	assert_int_equal(got[0], 2);
+	assert_true(got[1] == ids[3] && got[2] == ids[2]);
+	assert_true(q.anchor >= ids[3]);
+	int64_t anchor = q.anchor;
+	/* newer events (the user's and others') do not move pages of that anchor */
+	add_event(f->c, "us-a", 3000, &ids[5]);
+	add_event(f->c, "us-b", 3001, &ids[6]);
+	assert_true(ids[5] > anchor);
+	struct event_query q2 = {"us-a", NULL, anchor, 0, 2, 2};
+	memset(got, 0, sizeof got);
+	assert_int_equal(store_event_list(f->c, &q2, &total, ids_cb, got), 0);
+	assert_int_equal(total, 4);
+	assert_int_equal(got[0], 2);
+	assert_true(got[1] == ids[1] && got[2] == ids[0]);
+	assert_int_equal(q2.anchor, anchor);
+	/* a new first page sees the new event */
+	struct event_query q3 = {"us-a", NULL, 0, 0, 0, 10};
+	memset(got, 0, sizeof got);
+	assert_int_equal(store_event_list(f->c, &q3, &total, ids_cb, got), 0);
+	assert_int_equal(total, 5);
+	assert_true(got[1] == ids[5] && q3.anchor >= ids[6]);
+	/* the rolled-back event left no trace in bob's timeline */
+	struct event_query qb = {"us-b", NULL, 0, 0, 0, 10};
+	memset(got, 0, sizeof got);
+	assert_int_equal(store_event_list(f->c, &qb, &total, ids_cb, got), 0);
+	assert_int_equal(total, 1);
+	assert_true(got[0] == 1 && got[1] == ids[6]);
+	/* inside the caller's read transaction */
+	assert_int_equal(store_tx_begin(f->c, STORE_TX_READ), 0);
+	memset(got, 0, sizeof got);
+	q.anchor = 0;
+	assert_int_equal(store_event_list(f->c, &q, &total, ids_cb, got), 0);
+	/* no writes in a read snapshot */
+	assert_int_equal(
+	        store_event_add(f->c, "edit_profile", "us-a", NULL, NULL, NULL, 4000, NULL),
+	        PP_EINVAL);
+	assert_int_equal(store_tx_commit(f->c), 0);
+	assert_int_equal(total, 5);
+}
+
+static int collect_addr(const char *addr, void *arg)
+{
+	char *out = arg;
+	strcat(out, addr);
+	strcat(out, ";");
+	return 0;
+}
+
+static void test_erase_primitives(void **state)
+{
+	struct fx *f = *state;
+	struct user_rec u;
+	struct token_rec t;
+	char uid[ID_MAX];
+	int64_t pending = 0;
+	make_user(f->c, "us-a", "alice", "alice@example.com");
+	make_token(f->c, "tk-1", "us-a", "h1");
+	assert_int_equal(store_link_insert(f->c, "us-a", "password_reset", "lh-1", NULL, 1, 9000),
+	                 0);
+	assert_int_equal(store_mail_enqueue(f->c, "Alice@Example.com", "s", "b", 1), 0);
+	assert_int_equal(store_mail_enqueue(f->c, "other@example.com", "s", "b", 1), 0);
+
+	char addrs[256] = "";
+	assert_int_equal(
+	        store_collab_addresses(f->c, "us-a", "alice@example.com", collect_addr, addrs), 0);
+	assert_string_equal(addrs, "");
+
+	assert_int_equal(store_tx_begin(f->c, STORE_TX_WRITE), 0);
+	assert_int_equal(store_token_delete_all(f->c, "us-a"), 0);
+	assert_int_equal(store_link_delete_all(f->c, "us-a"), 0);
+	assert_int_equal(store_mail_delete_to(f->c, "alice@EXAMPLE.com"), 0);
+	assert_int_equal(store_mail_delete_to(f->c, ""), 0);
+	assert_int_equal(store_user_anonymize(f->c, "us-a", 5000), 0);
+	assert_int_equal(store_tx_commit(f->c), 0);
+
+	assert_int_equal(store_token_get(f->c, "us-a", "tk-1", &t), PP_ENOTFOUND);
+	assert_int_equal(store_link_consume(f->c, "password_reset", "lh-1", 2, uid, NULL, 0),
+	                 PP_ENOTFOUND);
+	assert_int_equal(store_mail_pending(f->c, &pending), 0);
+	assert_int_equal(pending, 1);
+	assert_int_equal(store_user_get(f->c, "us-a", &u), PP_ENOTFOUND);
+	assert_int_equal(store_user_anonymize(f->c, "us-a", 6000), PP_ENOTFOUND);
+	/* username and email are free again */
+	make_user(f->c, "us-a2", "alice", "alice@example.com");
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -384,7 +559,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        T(test_migrations),   T(test_newer_schema_refused), T(test_users),
 	        T(test_tokens),       T(test_token_list_scoped),    T(test_links),
-	        T(test_transactions), T(test_server_secret),
+	        T(test_transactions), T(test_server_secret),        T(test_read_snapshot),
+	        T(test_event_anchor), T(test_erase_primitives),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

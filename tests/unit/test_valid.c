@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/valid.h"
-#include "store/store_acct.h"
+#include "model.h"
 
 static const char *const BAD_CHARS = "may contain only lowercase letters, digits, '-' and '_', "
                                      "and must start with a letter or digit";

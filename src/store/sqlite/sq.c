@@ -1,9 +1,15 @@
-/* store.c - SQLite connection pool, statement cache, transactions, migrations. */
-#include "store/store.h"
-#include "store/migrations.h"
+/*
+ * sq.c - the SQLite engine's core: the connection pool behind store_open /
+ * store_acquire, the statement cache, transactions (STORE_TX_WRITE = BEGIN
+ * IMMEDIATE, STORE_TX_READ = deferred BEGIN), the migrations runner and the one
+ * mapping from SQLite result codes to PP_* codes.
+ */
+#include "store/sqlite/sq.h"
+#include "store/sqlite/sq_migrations.h"
 #include "util/err.h"
 #include "util/log.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -40,7 +46,7 @@ static int open_conn(const char *path, sqlite3 **out)
 		sqlite3_close(db);
 		return PP_EDB;
 	}
-	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(db, SQ_BUSY_TIMEOUT_MS);
 	/* FULL: an acknowledged password change or revocation survives power loss */
 	if (exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 	                 "PRAGMA foreign_keys=ON;") != 0) {
@@ -53,7 +59,7 @@ static int open_conn(const char *path, sqlite3 **out)
 
 int store_schema_version(void)
 {
-	return (int)migrations_count;
+	return (int)sq_migrations_count;
 }
 
 static int migrate(sqlite3 *db)
@@ -70,14 +76,14 @@ static int migrate(sqlite3 *db)
 		current = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	st = NULL;
-	if (current > (int)migrations_count) {
+	if (current > (int)sq_migrations_count) {
 		log_error("the database has schema version %d but this paasportd knows only up to "
 		          "%d: refusing to start (upgrade paasportd)",
-		          current, (int)migrations_count);
+		          current, (int)sq_migrations_count);
 		goto out;
 	}
-	for (size_t v = (size_t)current; v < migrations_count; v++) {
-		if (exec_sql(db, migrations[v]))
+	for (size_t v = (size_t)current; v < sq_migrations_count; v++) {
+		if (exec_sql(db, sq_migrations[v]))
 			goto out;
 		char sql[96];
 		snprintf(sql, sizeof sql, "INSERT INTO schema_version(version) VALUES (%zu)",
@@ -95,6 +101,17 @@ out:
 int store_open(const char *path, int pool_size, struct store **out)
 {
 	int rc = PP_ENOMEM;
+	/* the engine is chosen by the URI: this is where a PostgreSQL engine
+	 * (src/store/pg/) takes over; until it exists, refuse rather than create a
+	 * SQLite file named like a URI */
+	if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0) {
+		log_error("this paasportd has no PostgreSQL engine: use a SQLite file path");
+		return PP_EDB;
+	}
+	/* no global lock around every SQLite allocation: paasport reads no memory
+	 * stats (only possible before the library's first use: later calls fail,
+	 * harmlessly) */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	struct store *s = calloc(1, sizeof *s);
 	if (!s)
 		return PP_ENOMEM;
@@ -123,7 +140,7 @@ void store_close(struct store *s)
 	if (!s)
 		return;
 	for (int i = 0; i < s->n; i++) {
-		for (int k = 0; k < STORE_STMT_CACHE; k++)
+		for (int k = 0; k < SQ_STMT_CACHE; k++)
 			sqlite3_finalize(s->conns[i].cache[k].st);
 		sqlite3_close(s->conns[i].db);
 	}
@@ -152,18 +169,18 @@ void store_release(struct store *s, struct store_conn *c)
 	if (!c)
 		return;
 	if (c->in_tx)
-		store_rollback(c);
+		store_tx_rollback(c);
 	pthread_mutex_lock(&s->mu);
 	s->lent[c - s->conns] = 0;
 	pthread_cond_signal(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 }
 
-sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql)
+sqlite3_stmt *sq_stmt(struct store_conn *c, const char *sql)
 {
-	size_t h = ((uintptr_t)sql >> 3) % STORE_STMT_CACHE;
-	for (size_t k = 0; k < STORE_STMT_CACHE; k++) {
-		size_t i = (h + k) % STORE_STMT_CACHE;
+	size_t h = ((uintptr_t)sql >> 3) % SQ_STMT_CACHE;
+	for (size_t k = 0; k < SQ_STMT_CACHE; k++) {
+		size_t i = (h + k) % SQ_STMT_CACHE;
 		if (c->cache[i].sql == sql)
 			return c->cache[i].st;
 		if (c->cache[i].sql == NULL) {
@@ -178,11 +195,11 @@ sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql)
 			return st;
 		}
 	}
-	log_error("statement cache full (STORE_STMT_CACHE=%d)", STORE_STMT_CACHE);
+	log_error("statement cache full (SQ_STMT_CACHE=%d)", SQ_STMT_CACHE);
 	return NULL;
 }
 
-void store_done(sqlite3_stmt *st)
+void sq_done(sqlite3_stmt *st)
 {
 	if (!st)
 		return;
@@ -190,79 +207,125 @@ void store_done(sqlite3_stmt *st)
 	sqlite3_clear_bindings(st);
 }
 
-int store_step_write(struct store_conn *c, sqlite3_stmt *st, int need_row)
+int sq_step_write(struct store_conn *c, sqlite3_stmt *st, int need_row)
 {
 	if (!st)
 		return PP_EDB;
 	int rc = sqlite3_step(st);
 	int changed = sqlite3_changes(c->db);
-	store_done(st);
+	sq_done(st);
 	if (rc != SQLITE_DONE)
-		return store_rc(c, rc);
+		return sq_rc(c, rc);
 	return (need_row && changed == 0) ? PP_ENOTFOUND : 0;
 }
 
-int store_step_row(struct store_conn *c, sqlite3_stmt *st)
+int sq_step_row(struct store_conn *c, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? PP_ENOTFOUND : store_rc(c, rc);
+	return rc == SQLITE_DONE ? PP_ENOTFOUND : sq_rc(c, rc);
 }
 
-int store_begin(struct store_conn *c)
+/* Runs a cached statement that returns no row (BEGIN, COMMIT, ...). */
+static int exec_cached(struct store_conn *c, const char *sql)
 {
-	sqlite3_stmt *st = store_stmt(c, "BEGIN IMMEDIATE");
+	sqlite3_stmt *st = sq_stmt(c, sql);
 	if (!st)
 		return PP_EDB;
 	int rc = sqlite3_step(st);
-	store_done(st);
-	if (rc != SQLITE_DONE)
-		return store_rc(c, rc);
-	c->in_tx = 1;
-	return 0;
+	sq_done(st);
+	return rc == SQLITE_DONE ? 0 : sq_rc(c, rc);
 }
 
-int store_commit(struct store_conn *c)
+int store_tx_begin(struct store_conn *c, enum store_tx kind)
 {
-	sqlite3_stmt *st = store_stmt(c, "COMMIT");
-	if (!st)
-		return PP_EDB;
-	int rc = sqlite3_step(st);
-	store_done(st);
-	if (rc != SQLITE_DONE) {
-		store_rollback(c);
-		return store_rc(c, rc);
+	if (c->in_tx)
+		return PP_EINVAL;
+	int rc;
+	switch (kind) {
+	case STORE_TX_READ:
+		/* the snapshot is taken by the first read and kept to the end */
+		rc = exec_cached(c, "BEGIN DEFERRED");
+		break;
+	case STORE_TX_WRITE:
+		/* the write lock up front: no SQLITE_BUSY half-way through */
+		rc = exec_cached(c, "BEGIN IMMEDIATE");
+		break;
+	default: return PP_EINVAL;
+	}
+	if (rc == 0)
+		c->in_tx = (int)kind;
+	return rc;
+}
+
+int store_tx_commit(struct store_conn *c)
+{
+	if (!c->in_tx)
+		return PP_EINVAL;
+	int rc = exec_cached(c, "COMMIT");
+	if (rc) {
+		store_tx_rollback(c);
+		return rc;
 	}
 	c->in_tx = 0;
 	return 0;
 }
 
-void store_rollback(struct store_conn *c)
+void store_tx_rollback(struct store_conn *c)
 {
 	if (!c->in_tx)
 		return;
-	sqlite3_stmt *st = store_stmt(c, "ROLLBACK");
-	if (st) {
-		sqlite3_step(st);
-		store_done(st);
-	}
+	/* a failed COMMIT may have ended the transaction already */
+	if (!sqlite3_get_autocommit(c->db))
+		exec_cached(c, "ROLLBACK");
 	c->in_tx = 0;
 }
 
-int store_rc(struct store_conn *c, int rc)
+int store_ping(struct store_conn *c)
+{
+	/* reads the database file, not only the library */
+	sqlite3_stmt *st = sq_stmt(c, "SELECT COUNT(*) FROM schema_version");
+	if (!st)
+		return PP_EDB;
+	int rc = sq_step_row(c, st);
+	sq_done(st);
+	return rc == PP_ENOTFOUND ? PP_EDB : rc;
+}
+
+int store_schema_applied(struct store_conn *c, int *version)
+{
+	sqlite3_stmt *st = sq_stmt(c, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+	if (!st)
+		return PP_EDB;
+	int rc = sq_step_row(c, st);
+	*version = rc == 0 ? sqlite3_column_int(st, 0) : 0;
+	sq_done(st);
+	return rc;
+}
+
+int store_test_record_schema_version(struct store_conn *c, int version)
+{
+	sqlite3_stmt *st = sq_stmt(c, "INSERT INTO schema_version(version) VALUES (?)");
+	if (!st)
+		return PP_EDB;
+	sqlite3_bind_int(st, 1, version);
+	return sq_step_write(c, st, 0);
+}
+
+int sq_rc(struct store_conn *c, int rc)
 {
 	if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW)
 		return 0;
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return PP_ECONFLICT;
-	if ((rc & 0xff) == SQLITE_BUSY)
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		return PP_EBUSY;
 	log_error("sqlite: %s", sqlite3_errmsg(c->db));
 	return PP_EDB;
 }
 
-void store_col_text(sqlite3_stmt *st, int col, char *dst, size_t cap)
+void sq_col_text(sqlite3_stmt *st, int col, char *dst, size_t cap)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
 	size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
@@ -273,7 +336,15 @@ void store_col_text(sqlite3_stmt *st, int col, char *dst, size_t cap)
 	dst[n] = 0;
 }
 
-int store_bind_text(sqlite3_stmt *st, int idx, const char *s)
+void sq_lower_copy(char *dst, size_t cap, const char *src)
+{
+	size_t i = 0;
+	for (; src[i] && i + 1 < cap; i++)
+		dst[i] = (char)tolower((unsigned char)src[i]);
+	dst[i] = 0;
+}
+
+int sq_bind_text(sqlite3_stmt *st, int idx, const char *s)
 {
 	if (!s)
 		return sqlite3_bind_null(st, idx);
@@ -288,17 +359,17 @@ int store_server_secret(struct store_conn *c, const char *name, unsigned char *o
 		return PP_EINVAL;
 	randombytes_buf(fresh, len);
 	/* first writer wins; every node then reads the same value */
-	sqlite3_stmt *st = store_stmt(c, "INSERT INTO server_secrets(name, value) VALUES (?, ?) ON "
-	                                 "CONFLICT(name) DO NOTHING");
+	sqlite3_stmt *st = sq_stmt(c, "INSERT INTO server_secrets(name, value) VALUES (?, ?) ON "
+	                              "CONFLICT(name) DO NOTHING");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, fresh, (int)len, SQLITE_STATIC);
 	int src = sqlite3_step(st);
-	store_done(st);
+	sq_done(st);
 	if (src != SQLITE_DONE)
-		return store_rc(c, src);
-	st = store_stmt(c, "SELECT value FROM server_secrets WHERE name = ?");
+		return sq_rc(c, src);
+	st = sq_stmt(c, "SELECT value FROM server_secrets WHERE name = ?");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -306,7 +377,7 @@ int store_server_secret(struct store_conn *c, const char *name, unsigned char *o
 		memcpy(out, sqlite3_column_blob(st, 0), len);
 		rc = 0;
 	}
-	store_done(st);
+	sq_done(st);
 	sodium_memzero(fresh, sizeof fresh);
 	return rc;
 }

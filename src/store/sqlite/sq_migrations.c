@@ -1,11 +1,20 @@
 /*
- * migrations.c - the SQL of every schema version. Portable column types only
- * (TEXT, INTEGER, BLOB); events.id is the one auto-increment key (SQLite's
- * INTEGER PRIMARY KEY; BIGSERIAL in a PostgreSQL port).
+ * sq_migrations.c - the SQL of every schema version, for SQLite. Portable
+ * column types only (TEXT, INTEGER, BLOB), each with a one-to-one PostgreSQL
+ * translation for the PostgreSQL engine's own migrations:
+ *   INTEGER              -> BIGINT: every time (int64 ms, UTC), amount of money
+ *                           (int64 cents), counter and flag is 64-bit in SQLite
+ *                           already, so nothing narrows in PostgreSQL;
+ *   INTEGER PRIMARY KEY  -> BIGINT GENERATED ALWAYS AS IDENTITY (events,
+ *                           mail_outbox, formation_history: the only program-
+ *                           less ids; every other id is TEXT made by the program);
+ *   TEXT -> TEXT, BLOB -> BYTEA; UNIQUE and indexes unchanged.
+ * Uniqueness (username, email_lc, app name, secret hashes) is declared here and
+ * decides at write time in both engines. Never edit a released migration.
  */
-#include "store/migrations.h"
+#include "store/sqlite/sq_migrations.h"
 
-const char *const migrations[] = {
+const char *const sq_migrations[] = {
         /* 1: accounts, sessions, API tokens, one-time links, events, mail outbox */
         "CREATE TABLE server_secrets ("
         "  name TEXT PRIMARY KEY,"
@@ -142,4 +151,4 @@ const char *const migrations[] = {
         "  WHERE app_id IS NOT NULL GROUP BY app_id;",
 };
 
-const size_t migrations_count = sizeof migrations / sizeof migrations[0];
+const size_t sq_migrations_count = sizeof sq_migrations / sizeof sq_migrations[0];
