@@ -18,11 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static json_t *token_event(const struct token_rec *t)
-{
-	return json_pack("{s:s, s:s}", "token_name", t->name, "token_id", t->id);
-}
-
 void api_tokens_create(struct req *r)
 {
 	const char *name = NULL, *m;
@@ -53,7 +48,8 @@ void api_tokens_create(struct req *r)
 	if ((rc = store_begin(db)) == 0) {
 		rc = store_token_insert(db, &t, hash);
 		if (rc == 0)
-			rc = events_add(db, "new_token", r->user.id, NULL, NULL, token_event(&t));
+			rc = events_add(db, "new_token", r->user.id, NULL, NULL,
+			                events_data_token(t.name, t.id));
 		if (rc == 0)
 			rc = store_commit(db);
 	}
@@ -106,7 +102,8 @@ void api_tokens_renew(struct req *r)
 	if (rc == 0)
 		rc = store_token_renew(db, r->user.id, t.id, hash, time_now_ms());
 	if (rc == 0)
-		rc = events_add(db, "regenerate_token", r->user.id, NULL, NULL, token_event(&t));
+		rc = events_add(db, "regenerate_token", r->user.id, NULL, NULL,
+		                events_data_token(t.name, t.id));
 	if (rc == 0)
 		rc = store_commit(db);
 	if (rc == 0)
@@ -128,7 +125,8 @@ void api_tokens_delete(struct req *r)
 	if (rc == 0)
 		rc = store_token_delete(db, r->user.id, t.id);
 	if (rc == 0)
-		rc = events_add(db, "delete_token", r->user.id, NULL, NULL, token_event(&t));
+		rc = events_add(db, "delete_token", r->user.id, NULL, NULL,
+		                events_data_token(t.name, t.id));
 	if (rc == 0)
 		rc = store_commit(db);
 	if (rc)

@@ -185,7 +185,7 @@ int auth_csrf_ok(struct req *r)
 
 static void login_event(struct req *r, const char *type, const char *user_id)
 {
-	events_add(req_db(r), type, user_id, NULL, NULL, json_pack("{s:s}", "remote_ip", r->ip));
+	events_add(req_db(r), type, user_id, NULL, NULL, events_data_remote_ip(r->ip));
 }
 
 int auth_password_login(struct req *r, const char *login, const char *password, struct user_rec *u)
