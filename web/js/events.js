@@ -51,7 +51,10 @@ export function renderTemplate(template, ev) {
   for (let i = 0; i < template.length;) {
     if (template[i] === '[') {
       const end = template.indexOf(']', i);
-      if (end < 0) break;
+      if (end < 0) {
+        out += renderText(template.slice(i), ev, false);
+        break;
+      }
       for (const alt of template.slice(i + 1, end).split('|')) {
         const s = renderText(alt, ev, true);
         if (s !== null) {
