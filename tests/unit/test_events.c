@@ -106,7 +106,8 @@ static void test_templates(void **state)
 				const char *k = key[0] == '?' ? key + 1 : key;
 				if (k[0] == '@') {
 					if (!computed_known(k + 1))
-						fail_msg("%s: unknown computed part %s", t->name, k);
+						fail_msg("%s: unknown computed part %s", t->name,
+						         k);
 				} else if (strcmp(k, "app") != 0 && !has_word(t->keys, k)) {
 					fail_msg("%s: {%s} is not a documented key", t->name, k);
 				}
@@ -186,7 +187,8 @@ static void test_constructors_write_documented_keys(void **state)
 			int found = 0;
 			for (const char *p = t->keys; *p && !found;) {
 				size_t n = strcspn(p, " "), m = strlen(top);
-				found = n >= m && strncmp(p, top, m) == 0 && (n == m || p[m] == '.');
+				found = n >= m && strncmp(p, top, m) == 0 &&
+				        (n == m || p[m] == '.');
 				p += n;
 				p += strspn(p, " ");
 			}
@@ -217,7 +219,8 @@ static void test_constructor_json(void **state)
 	strcpy(k.email, "bob@example.com");
 	expect_json(events_data_remote_ip("::1"), "{\"remote_ip\":\"::1\"}");
 	expect_json(events_data_edit_profile1("email"), "{\"fields\":[\"email\"]}");
-	expect_json(events_data_token("ci", "tk-1"), "{\"token_name\":\"ci\",\"token_id\":\"tk-1\"}");
+	expect_json(events_data_token("ci", "tk-1"),
+	            "{\"token_name\":\"ci\",\"token_id\":\"tk-1\"}");
 	expect_json(events_data_scale(before, 1, after, 1),
 	            "{\"previous_containers\":{\"web\":1},\"containers\":{\"web\":2},"
 	            "\"previous_sizes\":{\"web\":\"M\"},\"sizes\":{\"web\":\"L\"}}");
