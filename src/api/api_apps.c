@@ -189,15 +189,6 @@ int api_apps_containers(struct req *r)
 	return 0;
 }
 
-static json_t *amounts(const struct formation_rec *f, int n, int sizes)
-{
-	json_t *o = json_object();
-	for (int i = 0; i < n; i++)
-		json_object_set_new(o, f[i].type,
-		                    sizes ? json_string(f[i].size) : json_integer(f[i].amount));
-	return o;
-}
-
 int api_apps_scale(struct req *r)
 {
 	struct app_rec a;
@@ -252,10 +243,7 @@ int api_apps_scale(struct req *r)
 	}
 	if (rc == 0 && changed)
 		rc = events_add(db, "scale", r->user.id, a.id, a.name,
-		                json_pack("{s:o, s:o, s:o, s:o}", "previous_containers",
-		                          amounts(cur, ncur, 0), "containers",
-		                          amounts(next, nnext, 0), "previous_sizes",
-		                          amounts(cur, ncur, 1), "sizes", amounts(next, nnext, 1)));
+		                events_data_scale(cur, ncur, next, nnext));
 	if (rc == 0 && changed)
 		rc = store_app_touch(db, a.id, a.status, now);
 	if (rc == 0)
@@ -302,8 +290,8 @@ int api_apps_restart(struct req *r)
 			return 0;
 		}
 	}
-	json_t *td = json_pack("{s:O}", "scope", json_array_size(scope) ? scope : json_null());
-	if ((rc = events_add(req_db(r), "restart", r->user.id, a.id, a.name, td)) != 0) {
+	if ((rc = events_add(req_db(r), "restart", r->user.id, a.id, a.name,
+	                     events_data_restart(scope))) != 0) {
 		reply_rc(r, rc, "app");
 		return 0;
 	}

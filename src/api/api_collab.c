@@ -20,15 +20,6 @@
 #include <string.h>
 #include <strings.h>
 
-static json_t *collab_data(const struct collab_rec *k, int with_limited)
-{
-	json_t *c = json_pack("{s:s, s:s, s:s}", "id", k->id, "email", k->email, "username",
-	                      k->username[0] ? k->username : "n/a");
-	if (with_limited)
-		json_object_set_new(c, "is_limited", json_boolean(k->is_limited));
-	return json_pack("{s:o}", "collaborator", c);
-}
-
 static void add_collab(const struct collab_rec *k, void *arg)
 {
 	json_array_append_new(arg, render_collab(k));
@@ -111,9 +102,7 @@ int api_collab_invite(struct req *r)
 	const char *about[] = {k.email};
 	if ((rc = store_collab_insert(db, &k, hash)) ||
 	    (rc = events_add_about(db, "new_collaborator", r->user.id, a.id, a.name,
-	                           json_pack("{s:{s:s, s:b}}", "collaborator", "email", k.email,
-	                                     "is_limited", k.is_limited),
-	                           about, 1)))
+	                           events_data_collab_invited(k.email, k.is_limited), about, 1)))
 		goto fail;
 	char intro[512];
 	snprintf(intro, sizeof intro,
@@ -178,11 +167,8 @@ int api_collab_accept(struct req *r)
 		memset(&inviter, 0, sizeof inviter);
 	const char *about[] = {r->user.id, k.inviter_id, k.email};
 	if ((rc = events_add_about(db, "accept_collaborator", r->user.id, k.app_id, k.app_name,
-	                           json_pack("{s:{s:s, s:s, s:s, s:b, s:{s:s, s:s}}}",
-	                                     "collaborator", "id", k.id, "email", r->user.email,
-	                                     "username", r->user.username, "is_limited",
-	                                     k.is_limited, "inviter", "email", inviter.email,
-	                                     "username", inviter.username),
+	                           events_data_collab_accepted(&k, r->user.email, r->user.username,
+	                                                       inviter.email, inviter.username),
 	                           about, 3)) ||
 	    (rc = store_tx_commit(db)))
 		goto fail;
@@ -221,7 +207,7 @@ int api_collab_update(struct req *r)
 		const char *about[] = {k.user_id, k.email};
 		if ((rc = store_collab_set_limited(db, k.id, limited)) ||
 		    (rc = events_add_about(db, "change_collaborator_role", r->user.id, a.id, a.name,
-		                           collab_data(&k, 1), about, 2)))
+		                           events_data_collab(&k, 1), about, 2)))
 			goto fail;
 	}
 	if ((rc = store_tx_commit(db)))
@@ -254,7 +240,7 @@ int api_collab_delete(struct req *r)
 	const char *about[] = {k.user_id, k.email};
 	if ((rc = store_collab_delete(db, k.id)) ||
 	    (rc = events_add_about(db, "delete_collaborator", r->user.id, a.id, a.name,
-	                           collab_data(&k, 0), about, 2)) ||
+	                           events_data_collab(&k, 0), about, 2)) ||
 	    (rc = store_tx_commit(db)))
 		goto fail;
 	reply_empty(r, 204);

@@ -1,9 +1,10 @@
 /*
  * api_events.c - timelines: the user's (GET /v1/events), an app's
  * (GET /v1/apps/{app}/events, owner and collaborators) and the catalogue of
- * event types. Pages are stable: meta.pagination.anchor is the newest event
- * id the first page saw; passing ?anchor= back keeps later pages on the same
- * snapshot however many events arrive meanwhile.
+ * event types with their sentence templates (GET /v1/event_types). Pages
+ * are stable: meta.pagination.anchor is the newest event id the first page
+ * saw; passing ?anchor= back keeps later pages on the same snapshot however
+ * many events arrive meanwhile.
  */
 #include "api/api.h"
 #include "api/render.h"
@@ -89,11 +90,14 @@ int api_app_events_list(struct req *r)
 int api_event_types(struct req *r)
 {
 	json_t *arr = json_array();
-	for (size_t i = 0; i < events_types_count; i++)
-		json_array_append_new(arr,
-		                      json_pack("{s:s, s:s, s:s}", "name", events_types[i].name,
-		                                "display_name", events_types[i].display_name,
-		                                "description", events_types[i].description));
+	/* the Scalingo shape (the name doubles as the id) plus the sentence template */
+	for (size_t i = 0; i < events_types_count; i++) {
+		const struct event_type_info *t = &events_types[i];
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", t->name,
+		                                     "name", t->name, "display_name",
+		                                     t->display_name, "description", t->description,
+		                                     "template", t->template));
+	}
 	reply_json(r, 200, json_pack("{s:o}", "event_types", arr));
 	return 0;
 }

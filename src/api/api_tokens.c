@@ -17,11 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static json_t *token_event(const struct token_rec *t)
-{
-	return json_pack("{s:s, s:s}", "token_name", t->name, "token_id", t->id);
-}
-
 int api_tokens_create(struct req *r)
 {
 	const char *name = NULL, *m;
@@ -52,7 +47,8 @@ int api_tokens_create(struct req *r)
 	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) == 0) {
 		rc = store_token_insert(db, &t, hash);
 		if (rc == 0)
-			rc = events_add(db, "new_token", r->user.id, NULL, NULL, token_event(&t));
+			rc = events_add(db, "new_token", r->user.id, NULL, NULL,
+			                events_data_token(t.name, t.id));
 		if (rc == 0)
 			rc = store_tx_commit(db);
 	}
@@ -108,7 +104,8 @@ int api_tokens_renew(struct req *r)
 	if (rc == 0)
 		rc = store_token_renew(db, r->user.id, t.id, hash, api_now(r));
 	if (rc == 0)
-		rc = events_add(db, "regenerate_token", r->user.id, NULL, NULL, token_event(&t));
+		rc = events_add(db, "regenerate_token", r->user.id, NULL, NULL,
+		                events_data_token(t.name, t.id));
 	if (rc == 0)
 		rc = store_tx_commit(db);
 	if (rc == 0)
@@ -131,7 +128,8 @@ int api_tokens_delete(struct req *r)
 	if (rc == 0)
 		rc = store_token_delete(db, r->user.id, t.id);
 	if (rc == 0)
-		rc = events_add(db, "delete_token", r->user.id, NULL, NULL, token_event(&t));
+		rc = events_add(db, "delete_token", r->user.id, NULL, NULL,
+		                events_data_token(t.name, t.id));
 	if (rc == 0)
 		rc = store_tx_commit(db);
 	if (rc)

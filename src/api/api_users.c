@@ -302,7 +302,7 @@ int api_users_update(struct req *r)
 	}
 	if (rc == 0 && json_array_size(fields))
 		rc = events_add(db, "edit_profile", u.id, NULL, NULL,
-		                json_pack("{s:O}", "fields", fields));
+		                events_data_edit_profile(fields));
 	if (rc == 0)
 		rc = store_tx_commit(db);
 	store_tx_rollback(db);
@@ -370,7 +370,7 @@ int api_users_email_confirm(struct req *r)
 	}
 	if (rc == 0)
 		rc = events_add(db, "edit_profile", u.id, NULL, NULL,
-		                json_pack("{s:[s]}", "fields", "email"));
+		                events_data_edit_profile1("email"));
 	if (rc == 0)
 		rc = store_tx_commit(db);
 	if (rc) {
@@ -405,7 +405,7 @@ int api_users_reset_request(struct req *r)
 				        "/#/reset-password/", token);
 			if (rc == 0)
 				rc = events_add(db, "password_reset_query", u.id, NULL, NULL,
-				                json_pack("{s:s}", "remote_ip", r->ip));
+				                events_data_remote_ip(r->ip));
 			if (rc == 0 && store_tx_commit(db) == 0)
 				mailer_wake(r->app->mailer);
 		}
@@ -481,7 +481,7 @@ int api_users_reset_perform(struct req *r)
 		rc = store_session_delete_others(db, u.id, NULL);
 	if (rc == 0)
 		rc = events_add(db, "password_reset_success", u.id, NULL, NULL,
-		                json_pack("{s:s}", "remote_ip", r->ip));
+		                events_data_remote_ip(r->ip));
 	if (rc == 0)
 		rc = mailer_enqueue(
 		        db, u.email, "Your password was reset",

@@ -127,11 +127,14 @@ static void answer_failure(struct req *r, int rc)
 			answer_error(r, 400, msg ? msg : "bad request");
 		}
 		break;
-	case PP_ETOOBIG: answer_error(r, 413, msg ? msg : "request body too large (limit 1 MiB)"); break;
+	case PP_ETOOBIG:
+		answer_error(r, 413, msg ? msg : "request body too large (limit 1 MiB)");
+		break;
 	case PP_ENOTFOUND:
 		reply_json(r, 404,
-		           json_pack("{s:s, s:s}", "resource", r->fail.resource ? r->fail.resource : "",
-		                     "error", "not found"));
+		           json_pack("{s:s, s:s}", "resource",
+		                     r->fail.resource ? r->fail.resource : "", "error",
+		                     "not found"));
 		break;
 	case PP_EAUTH: answer_error(r, 401, msg ? msg : "invalid credentials"); break;
 	case PP_EEXPIRED: answer_error(r, 401, msg ? msg : "token expired"); break;
@@ -144,7 +147,8 @@ static void answer_failure(struct req *r, int rc)
 	case PP_EMETHOD: answer_error(r, 405, "method not allowed"); break;
 	case PP_ECONFLICT: answer_error(r, 409, msg ? msg : "conflict"); break;
 	case PP_ELOCKED:
-		answer_retry(r, 429, r->fail.retry_ms, msg ? msg : "the account is locked, retry later");
+		answer_retry(r, 429, r->fail.retry_ms,
+		             msg ? msg : "the account is locked, retry later");
 		break;
 	case PP_EBUSY:
 		if (r->fail.retry_ms > 0)
@@ -156,7 +160,8 @@ static void answer_failure(struct req *r, int rc)
 	default:
 		log_json("error", "internal error",
 		         json_pack("{s:s, s:s, s:s}", "request_id", r->request_id, "what",
-		                   r->fail.resource ? r->fail.resource : (r->route ? r->route->pattern : "-"),
+		                   r->fail.resource ? r->fail.resource
+		                                    : (r->route ? r->route->pattern : "-"),
 		                   "code", pp_strerror(rc)));
 		answer_error(r, 500, "internal error");
 		break;
@@ -260,7 +265,8 @@ static int gates_and_handler(struct req *r)
 		return api_fail(r, PP_ETOOBIG, NULL);
 	if (r->body.len > 0 && (rt->flags & (ROUTE_JSON | ROUTE_JSON_OPT)) &&
 	    !json_content_type(req_header(r, "Content-Type"))) {
-		reply_json(r, 415, json_pack("{s:s}", "error", "Content-Type must be application/json"));
+		reply_json(r, 415,
+		           json_pack("{s:s}", "error", "Content-Type must be application/json"));
 		return 0;
 	}
 

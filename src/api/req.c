@@ -71,7 +71,8 @@ void reply_json(struct req *r, int status, json_t *json)
 	r->status = s ? status : 500;
 	r->content_type = "application/json; charset=utf-8";
 	if (!s) {
-		reply_raw(r, 500, "application/json; charset=utf-8", "{\"error\":\"internal error\"}", 26, 0);
+		reply_raw(r, 500, "application/json; charset=utf-8",
+		          "{\"error\":\"internal error\"}", 26, 0);
 		return;
 	}
 	r->resp_body = s;

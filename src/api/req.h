@@ -21,12 +21,12 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define REQ_BODY_MAX      (1024 * 1024) /* bytes; 413 beyond */
-#define REQ_ID_MAX        64
-#define REQ_HEADERS_MAX   8 /* response headers a handler may add */
-#define REQ_IP_MAX        64
+#define REQ_BODY_MAX       (1024 * 1024) /* bytes; 413 beyond */
+#define REQ_ID_MAX         64
+#define REQ_HEADERS_MAX    8 /* response headers a handler may add */
+#define REQ_IP_MAX         64
 #define REQ_SESSION_COOKIE "pp_session"
-#define REQ_FAIL_TEXT_MAX 256 /* at least JX_ERR_LEN */
+#define REQ_FAIL_TEXT_MAX  256 /* at least JX_ERR_LEN */
 
 enum auth_kind { AUTH_NONE = 0, AUTH_SESSION, AUTH_TOKEN, AUTH_JWT, AUTH_BASIC };
 
@@ -45,7 +45,8 @@ struct req_fail {
 	json_t *errors;       /* PP_EINVAL: {"field": ["message"]} -> 422 (owned) */
 	json_t *extra;        /* more members for the error body (owned) */
 	int64_t retry_ms;     /* PP_EBUSY / PP_ELOCKED: Retry-After */
-	char text[REQ_FAIL_TEXT_MAX]; /* room for a message made for this request (msg may point here) */
+	char text[REQ_FAIL_TEXT_MAX]; /* room for a message made for this request (msg may point
+	                                 here) */
 };
 
 struct req {
@@ -65,7 +66,7 @@ struct req {
 
 	/* the caller, set by the authentication gate */
 	enum auth_kind auth;
-	char token_id[ID_MAX]; /* valid for AUTH_TOKEN / AUTH_JWT */
+	char token_id[ID_MAX];  /* valid for AUTH_TOKEN / AUTH_JWT */
 	struct app_rec *target; /* the :app of a route that declares a role (loaded by the gate) */
 
 	/* the answer */

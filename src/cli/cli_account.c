@@ -2,7 +2,8 @@
  * cli_account.c - the account commands (see cli_account.h): password or
  * API-token login into the auth file, logout (revoking the CLI's token),
  * the user's profile, API token management, and the timelines (the user's,
- * and an app's for cli_apps.c) with a sentence per event type.
+ * and an app's for cli_apps.c) with each event's sentence rendered from the
+ * server's catalogue (GET /v1/event_types).
  */
 #include "cli/cli_account.h"
 #include "cli/cli_prompt.h"
@@ -462,68 +463,62 @@ out:
 /* ---- timeline ---- */
 
 /*
- * One sentence per event type. {key} is replaced by type_data's value at key,
- * where a dotted key ({collaborator.email}) looks into nested objects; {app}
- * is the event's app name; {@name} is computed by append_computed(). Types
- * without a row show their type only.
+ * The sentences are the server's: GET /v1/event_types gives each type's
+ * template, rendered here (the language is in docs/api.md "Events"): text;
+ * {app} the event's app name; {a.b} type_data's value at a dotted path;
+ * {@name} a computed part (append_computed); {?x} a test that x has a value,
+ * printing nothing; [one|two] the first alternative whose placeholders all
+ * have a value. Types the catalogue lacks show their type only.
  */
-static const struct event_text {
-	const char *type;
-	const char *text;
-} event_texts[] = {
-        {"new_user", "Created the account"},
-        {"edit_profile", "Edited the profile ({fields})"},
-        {"new_key", "Added SSH key '{name}' ({fingerprint})"},
-        {"delete_key", "Removed SSH key '{name}' ({fingerprint})"},
-        {"new_token", "Created API token '{token_name}'"},
-        {"regenerate_token", "Renewed API token '{token_name}'"},
-        {"delete_token", "Revoked API token '{token_name}'"},
-        {"tfa_enabled", "Enabled two-factor authentication"},
-        {"tfa_disabled", "Disabled two-factor authentication"},
-        {"login_success", "Login from {remote_ip}"},
-        {"login_failure", "Failed login from {remote_ip}"},
-        {"login_lock", "Account locked after failed logins from {remote_ip}"},
-        {"password_reset_query", "Asked for a password reset"},
-        {"password_reset_success", "Reset the password"},
-        {"new_app", "Created app '{app}'"},
-        {"delete_app", "Deleted app '{app}'"},
-        {"scale", "Scaled app '{app}': {@formation}"},
-        {"restart", "Restarted {@scope} of app '{app}'"},
-        {"deployment", "Deployed {git_ref} to app '{app}': {status}"},
-        {"new_collaborator", "Invited {collaborator.email} to app '{app}'{@as_role}"},
-        {"accept_collaborator",
-         "Joined app '{app}'{@as_role}, invited by {collaborator.inviter.username}"},
-        {"delete_collaborator", "{@removal} app '{app}'"},
-        {"change_collaborator_role", "Made {collaborator.email}{@role} of app '{app}'"},
-        {"add_payment_method", "Added a payment method"},
-        {"add_credit", "Bought credit: {amount} cents by {payment_method}"},
-        {"payment_attempt", "Payment of {amount} cents by {payment_method}: {status}"},
-        {"new_invoice", "New invoice"},
-        {"account_suspended", "Account suspended"},
-};
 
+/* Written by the server in place of the email or username of an erased account. */
+#define ERASED "user account deleted"
+
+/* Drops what was appended to out since its length was len. */
+static void cut(struct buf *out, size_t len)
+{
+	if (out->len > len) {
+		out->len = len;
+		out->data[len] = 0;
+	}
+}
+
+/* 1 (appended) for buf's 0, else buf's error code. */
+static int appended(int rc)
+{
+	return rc ? rc : 1;
+}
+
+/* The text of a type_data value: 1 appended, 0 none (no value), or a PP_E* code. */
 static int append_value(struct buf *out, json_t *v)
 {
-	if (json_is_string(v))
-		return buf_appendz(out, json_string_value(v));
+	if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		return *s ? appended(buf_appendz(out, s)) : 0;
+	}
 	if (json_is_integer(v))
-		return buf_appendf(out, "%lld", (long long)json_integer_value(v));
+		return appended(buf_appendf(out, "%lld", (long long)json_integer_value(v)));
 	if (json_is_real(v))
-		return buf_appendf(out, "%g", json_real_value(v));
-	if (json_is_boolean(v))
-		return buf_appendz(out, json_is_true(v) ? "yes" : "no");
+		return appended(buf_appendf(out, "%g", json_real_value(v)));
+	if (json_is_true(v))
+		return appended(buf_appendz(out, "yes"));
 	if (json_is_array(v)) {
 		size_t i;
 		json_t *e;
-		int rc = 0;
+		int rc, n = 0;
 		json_array_foreach (v, i, e) {
-			if ((i && (rc = buf_appendz(out, ", ")) != 0) ||
-			    (rc = append_value(out, e)) != 0)
+			size_t at = out->len;
+			if (n && (rc = buf_appendz(out, ", ")) != 0)
 				return rc;
+			if ((rc = append_value(out, e)) < 0)
+				return rc;
+			if (rc == 0) /* nothing for this one: drop the comma */
+				cut(out, at);
+			n += rc;
 		}
-		return rc;
+		return n > 0;
 	}
-	return buf_appendz(out, "?");
+	return 0;
 }
 
 /* type_data's value at a dotted key ("collaborator.inviter.email"), or NULL. */
@@ -543,6 +538,39 @@ static json_t *value_at(json_t *data, const char *key)
 	return v;
 }
 
+/* "full name, company": edit_profile's fields as words. */
+static int append_fields(struct buf *out, json_t *fields)
+{
+	static const char *const names[][2] = {
+	        {"fullname", "full name"},
+	        {"unconfirmed_email", "new email awaiting confirmation"},
+	        {"email_newsletter", "newsletter"},
+	};
+	size_t i;
+	json_t *f;
+	int rc = 0, n = 0;
+	json_array_foreach (fields, i, f) {
+		const char *s = json_string_value(f);
+		const char *word = NULL;
+		if (!s)
+			continue;
+		for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+			if (strcmp(names[k][0], s) == 0)
+				word = names[k][1];
+		if (n++ && (rc = buf_appendz(out, ", ")) != 0)
+			return rc;
+		if (word) {
+			rc = buf_appendz(out, word);
+		} else {
+			for (const char *p = s; *p && rc == 0; p++)
+				rc = buf_append(out, *p == '_' ? " " : p, 1);
+		}
+		if (rc)
+			return rc;
+	}
+	return n ? 1 : 0;
+}
+
 /* The amount of type in a {type: amount} object, 0 when absent. */
 static long long amount_of(json_t *amounts, const char *type)
 {
@@ -550,7 +578,15 @@ static long long amount_of(json_t *amounts, const char *type)
 	return json_is_integer(v) ? (long long)json_integer_value(v) : 0;
 }
 
-/* "web 1 -> 2 (M -> L), worker 0 -> 1": what a scale event changed. */
+/* "0", or "2×L" */
+static int append_amount(struct buf *out, long long amount, const char *size)
+{
+	if (!amount)
+		return buf_appendz(out, "0");
+	return buf_appendf(out, "%lld×%s", amount, size ? size : "?");
+}
+
+/* "web 1×M → 2×L, worker 0 → 1×S": the types a scale event changed. */
 static int append_formation(struct buf *out, json_t *data)
 {
 	json_t *prev = json_object_get(data, "previous_containers");
@@ -565,96 +601,169 @@ static int append_formation(struct buf *out, json_t *data)
 		long long from = amount_of(prev, type), to = amount_of(next, type);
 		const char *ps = json_string_value(json_object_get(psizes, type));
 		const char *s = json_string_value(json_object_get(sizes, type));
-		int resized = ps && s && strcmp(ps, s) != 0;
-		if (from == to && !resized && json_object_get(prev, type))
+		int same_size = (!ps && !s) || (ps && s && strcmp(ps, s) == 0);
+		if (from == to && (same_size || (!from && !to)))
 			continue;
-		rc = buf_appendf(out, "%s%s ", n++ ? ", " : "", type);
-		if (rc == 0 && from != to)
-			rc = buf_appendf(out, "%lld -> %lld", from, to);
-		else if (rc == 0)
-			rc = buf_appendf(out, "%lld", to);
-		if (rc == 0 && resized)
-			rc = buf_appendf(out, " (%s -> %s)", ps, s);
-		if (rc)
+		if ((rc = buf_appendf(out, "%s%s ", n++ ? ", " : "", type)) ||
+		    (rc = append_amount(out, from, ps)) || (rc = buf_appendz(out, " → ")) ||
+		    (rc = append_amount(out, to, s)))
 			return rc;
 	}
-	json_object_foreach (prev, type, v) {
-		if (json_object_get(next, type) || amount_of(prev, type) == 0)
-			continue;
-		if ((rc = buf_appendf(out, "%s%s %lld -> 0", n++ ? ", " : "", type,
-		                      amount_of(prev, type))) != 0)
-			return rc;
-	}
-	return n ? 0 : buf_appendz(out, "no change");
+	return n ? 1 : 0;
 }
 
-/* The computed placeholders {@name} of the event sentences. */
+/* An email of type_data, "a deleted account" once erased. */
+static int append_email(struct buf *out, json_t *person)
+{
+	const char *e = json_string_value(json_object_get(person, "email"));
+	if (!e || !*e)
+		return 0;
+	return appended(buf_appendz(out, strcmp(e, ERASED) == 0 ? "a deleted account" : e));
+}
+
+/* A person as people know them: the username, else the email. */
+static int append_person(struct buf *out, json_t *person)
+{
+	const char *u = json_string_value(json_object_get(person, "username"));
+	if (u && *u && strcmp(u, "n/a") != 0 && strcmp(u, ERASED) != 0)
+		return appended(buf_appendz(out, u));
+	int rc = append_email(out, person);
+	if (rc == 0 && u && strcmp(u, ERASED) == 0)
+		rc = appended(buf_appendz(out, "a deleted account"));
+	return rc;
+}
+
+/* Is the collaborator of type_data the event's actor (username or email)? */
+static int is_actor(json_t *ev, json_t *k)
+{
+	json_t *user = json_object_get(ev, "user");
+	const char *ku = json_string_value(json_object_get(k, "username"));
+	const char *uu = json_string_value(json_object_get(user, "username"));
+	const char *ke = json_string_value(json_object_get(k, "email"));
+	const char *ue = json_string_value(json_object_get(user, "email"));
+	if (ku && uu && *ku && *uu && strcmp(ku, uu) == 0)
+		return 1;
+	return ke && ue && *ke && *ue && strcasecmp(ke, ue) == 0;
+}
+
+/* The computed parts {@name} the catalogue names: 1 appended, 0 no value, or PP_E*. */
 static int append_computed(struct buf *out, const char *name, json_t *ev, json_t *data)
 {
 	json_t *k = json_object_get(data, "collaborator");
+	if (strcmp(name, "fields") == 0)
+		return append_fields(out, json_object_get(data, "fields"));
 	if (strcmp(name, "formation") == 0)
 		return append_formation(out, data);
-	if (strcmp(name, "scope") == 0) {
-		json_t *scope = json_object_get(data, "scope");
-		if (json_array_size(scope) == 0)
-			return buf_appendz(out, "all containers");
-		int rc = append_value(out, scope);
-		return rc ? rc : buf_appendz(out, " containers");
-	}
-	if (strcmp(name, "role") == 0 || strcmp(name, "as_role") == 0) {
-		json_t *lim = json_object_get(k, "is_limited");
-		if (!json_is_boolean(lim))
-			return 0;
-		return buf_appendf(out, " %sa %s collaborator", name[0] == 'a' ? "as " : "",
-		                   json_is_true(lim) ? "limited" : "full");
-	}
-	if (strcmp(name, "removal") == 0) {
-		/* a collaborator who removed itself left */
-		const char *who = json_string_value(json_object_get(k, "email"));
-		const char *actor =
-		        json_string_value(json_object_get(json_object_get(ev, "user"), "email"));
-		if (who && actor && strcasecmp(who, actor) == 0)
-			return buf_appendz(out, "Left");
-		int rc = buf_appendz(out, "Removed ");
-		if (rc == 0)
-			rc = append_value(out, json_object_get(k, "email"));
-		return rc ? rc : buf_appendz(out, " from");
-	}
-	return buf_appendz(out, "?");
+	if (strcmp(name, "collaborator") == 0)
+		return append_person(out, k);
+	if (strcmp(name, "collaborator_email") == 0)
+		return append_email(out, k);
+	if (strcmp(name, "inviter") == 0)
+		return append_person(out, json_object_get(k, "inviter"));
+	if (strcmp(name, "self") == 0)
+		return is_actor(ev, k);
+	if (strcmp(name, "pending") == 0)
+		return json_is_string(json_object_get(k, "username")) &&
+		       strcmp(json_string_value(json_object_get(k, "username")), "n/a") == 0;
+	return 0;
 }
 
-static int event_sentence(struct buf *out, json_t *ev)
+/* One placeholder (key without braces): 1 appended, 0 no value, or a PP_E* code. */
+static int append_placeholder(struct buf *out, const char *key, json_t *ev)
 {
-	const char *type = json_string_value(json_object_get(ev, "type"));
 	json_t *data = json_object_get(ev, "type_data");
-	const char *text = NULL;
-	int rc = 0;
+	if (key[0] == '@')
+		return append_computed(out, key + 1, ev, data);
+	if (strcmp(key, "app") == 0)
+		return append_value(out, json_object_get(ev, "app_name"));
+	return append_value(out, value_at(data, key));
+}
 
-	for (size_t i = 0; type && i < sizeof event_texts / sizeof event_texts[0]; i++)
-		if (strcmp(event_texts[i].type, type) == 0)
-			text = event_texts[i].text;
-	for (const char *p = text ? text : ""; *p && rc == 0;) {
-		const char *end = *p == '{' ? strchr(p, '}') : NULL;
-		size_t klen = end ? (size_t)(end - p - 1) : 0;
-		if (!end || klen == 0 || klen >= EVENT_KEY_MAX) {
-			rc = buf_append(out, p++, 1);
+/*
+ * Text with placeholders, from p to end. strict: 0 as soon as one has no
+ * value (out then holds a partial text the caller drops). 1 done, or PP_E*.
+ */
+static int render_text(struct buf *out, const char *p, const char *end, json_t *ev, int strict)
+{
+	int rc = 0;
+	while (p < end) {
+		const char *close = *p == '{' ? memchr(p, '}', (size_t)(end - p)) : NULL;
+		size_t klen = close ? (size_t)(close - p - 1) : 0;
+		if (!close || klen == 0 || klen >= EVENT_KEY_MAX) {
+			if ((rc = buf_append(out, p++, 1)) != 0)
+				return rc;
 			continue;
 		}
 		char key[EVENT_KEY_MAX];
-		memcpy(key, p + 1, klen);
-		key[klen] = 0;
-		if (key[0] == '@') {
-			rc = append_computed(out, key + 1, ev, data);
-		} else if (strcmp(key, "app") == 0) {
-			json_t *v = json_object_get(ev, "app_name");
-			rc = append_value(
-			        out, json_is_string(v) ? v : json_object_get(data, "app_name"));
-		} else {
-			rc = append_value(out, value_at(data, key));
-		}
-		p = end + 1;
+		int test = p[1] == '?';
+		memcpy(key, p + 1 + test, klen - (size_t)test);
+		key[klen - (size_t)test] = 0;
+		size_t at = out->len;
+		if ((rc = append_placeholder(out, key, ev)) < 0)
+			return rc;
+		if (rc == 0 && strict)
+			return 0;
+		if (test) /* a test prints nothing */
+			cut(out, at);
+		p = close + 1;
 	}
-	return rc;
+	return 1;
+}
+
+static int render_template(struct buf *out, const char *t, json_t *ev)
+{
+	int rc = 0;
+	while (*t) {
+		const char *open = strchr(t, '[');
+		const char *close = open ? strchr(open, ']') : NULL;
+		if (!close) {
+			rc = render_text(out, t, t + strlen(t), ev, 0);
+			return rc < 0 ? rc : 0;
+		}
+		if ((rc = render_text(out, t, open, ev, 0)) < 0)
+			return rc;
+		for (const char *alt = open + 1; alt <= close;) {
+			const char *bar = memchr(alt, '|', (size_t)(close - alt));
+			const char *alt_end = bar ? bar : close;
+			size_t at = out->len;
+			if ((rc = render_text(out, alt, alt_end, ev, 1)) < 0)
+				return rc;
+			if (rc == 1)
+				break;
+			cut(out, at); /* this alternative lacks a value: the next one */
+			alt = alt_end + 1;
+		}
+		t = close + 1;
+	}
+	return 0;
+}
+
+static int event_sentence(struct buf *out, json_t *ev, json_t *templates)
+{
+	const char *type = json_string_value(json_object_get(ev, "type"));
+	const char *t = type ? json_string_value(json_object_get(templates, type)) : NULL;
+	return t ? render_template(out, t, ev) : 0;
+}
+
+/* {type: template} from GET /v1/event_types (a new reference), or NULL. */
+static json_t *fetch_templates(struct cli_ctx *c)
+{
+	struct cli_http_resp rs;
+	json_t *map = NULL, *t;
+	size_t i;
+
+	cli_http_resp_init(&rs);
+	if (cli_call(c, "GET", "/v1/event_types", NULL, &rs) != 0)
+		goto out;
+	map = json_object();
+	json_array_foreach (json_object_get(rs.json, "event_types"), i, t) {
+		json_t *name = json_object_get(t, "name"), *tpl = json_object_get(t, "template");
+		if (json_is_string(name) && json_is_string(tpl))
+			json_object_set(map, json_string_value(name), tpl);
+	}
+out:
+	cli_http_resp_free(&rs);
+	return map;
 }
 
 /* Who did it: the username, or a mark for an account deleted since. */
@@ -680,7 +789,7 @@ static size_t max_len(json_t *events, int actor)
 	return w;
 }
 
-static int print_events(json_t *events, int with_actor)
+static int print_events(json_t *events, json_t *templates, int with_actor)
 {
 	size_t i, tw = max_len(events, 0), uw = max_len(events, 1);
 	json_t *ev;
@@ -696,7 +805,7 @@ static int print_events(json_t *events, int with_actor)
 		rc = buf_appendf(&line, "%s  %-*s  ", when, (int)tw, type ? type : "?");
 		if (rc == 0 && with_actor)
 			rc = buf_appendf(&line, "%-*s  ", (int)uw, event_actor(ev));
-		if (rc || (rc = event_sentence(&line, ev)) != 0)
+		if (rc || (rc = event_sentence(&line, ev, templates)) != 0)
 			break;
 		while (line.len > 0 && line.data[line.len - 1] == ' ')
 			line.data[--line.len] = 0;
@@ -748,9 +857,15 @@ int cli_account_timeline(struct cli_ctx *c, const char *path, const char *next_c
 	json_t *events = json_object_get(rs.json, "events");
 	if (json_array_size(events) == 0) {
 		printf("No events%s.\n", page > 1 ? " on this page" : "");
-	} else if ((rc = print_events(events, app_view)) != 0) {
-		cli_error("%s", pp_strerror(rc));
-		goto out;
+	} else {
+		/* without the catalogue (its error is printed), events show their type */
+		json_t *templates = fetch_templates(c);
+		rc = print_events(events, templates, app_view);
+		json_decref(templates);
+		if (rc) {
+			cli_error("%s", pp_strerror(rc));
+			goto out;
+		}
 	}
 	json_t *pg = json_object_get(json_object_get(rs.json, "meta"), "pagination");
 	json_t *next = json_object_get(pg, "next_page");

@@ -1,4 +1,7 @@
-/* events.c - recording timeline events and the catalogue of event types. */
+/*
+ * events.c - recording timeline events, the constructors of their type_data and
+ * the catalogue of event types with the sentences users read (events.h).
+ */
 #include "core/events.h"
 #include "store/store_events.h"
 #include "util/err.h"
@@ -6,6 +9,7 @@
 
 #include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
 
 int events_add_about(struct store_conn *c, const char *type, const char *user_id,
                      const char *app_id, const char *app_name, json_t *type_data,
@@ -37,25 +41,150 @@ int events_add(struct store_conn *c, const char *type, const char *user_id, cons
 	return events_add_about(c, type, user_id, app_id, app_name, type_data, NULL, 0);
 }
 
+/* ---- type_data constructors ---- */
+
+json_t *events_data_remote_ip(const char *remote_ip)
+{
+	return json_pack("{s:s}", "remote_ip", remote_ip);
+}
+
+json_t *events_data_edit_profile(json_t *fields)
+{
+	return json_pack("{s:O}", "fields", fields);
+}
+
+json_t *events_data_edit_profile1(const char *field)
+{
+	return json_pack("{s:[s]}", "fields", field);
+}
+
+json_t *events_data_token(const char *token_name, const char *token_id)
+{
+	return json_pack("{s:s, s:s}", "token_name", token_name, "token_id", token_id);
+}
+
+/* {type: amount} or {type: size} of a formation. */
+static json_t *amounts(const struct formation_rec *f, int n, int sizes)
+{
+	json_t *o = json_object();
+	for (int i = 0; o && i < n; i++)
+		json_object_set_new(o, f[i].type,
+		                    sizes ? json_string(f[i].size) : json_integer(f[i].amount));
+	return o;
+}
+
+json_t *events_data_scale(const struct formation_rec *before, int nbefore,
+                          const struct formation_rec *after, int nafter)
+{
+	return json_pack("{s:o, s:o, s:o, s:o}", "previous_containers", amounts(before, nbefore, 0),
+	                 "containers", amounts(after, nafter, 0), "previous_sizes",
+	                 amounts(before, nbefore, 1), "sizes", amounts(after, nafter, 1));
+}
+
+json_t *events_data_restart(json_t *scope)
+{
+	return json_pack("{s:O}", "scope", json_array_size(scope) ? scope : json_null());
+}
+
+json_t *events_data_collab_invited(const char *email, int is_limited)
+{
+	return json_pack("{s:{s:s, s:b}}", "collaborator", "email", email, "is_limited",
+	                 is_limited);
+}
+
+json_t *events_data_collab_accepted(const struct collab_rec *k, const char *email,
+                                    const char *username, const char *inviter_email,
+                                    const char *inviter_username)
+{
+	return json_pack("{s:{s:s, s:s, s:s, s:b, s:{s:s, s:s}}}", "collaborator", "id", k->id,
+	                 "email", email, "username", username, "is_limited", k->is_limited,
+	                 "inviter", "email", inviter_email, "username", inviter_username);
+}
+
+json_t *events_data_collab(const struct collab_rec *k, int with_limited)
+{
+	json_t *c = json_pack("{s:s, s:s, s:s}", "id", k->id, "email", k->email, "username",
+	                      k->username[0] ? k->username : "n/a");
+	if (c && with_limited)
+		json_object_set_new(c, "is_limited", json_boolean(k->is_limited));
+	return c ? json_pack("{s:o}", "collaborator", c) : NULL;
+}
+
+/* ---- the catalogue ---- */
+
+/*
+ * The wording users read, on the dashboard and in the CLI. Templates: text;
+ * {app} the event's app name; {a.b} type_data's value at a dotted path;
+ * {@name} a computed part (events_computed); {?x} nothing, but a test that x
+ * has a value; [one|two] the first alternative whose placeholders all have a
+ * value (none: nothing). docs/api.md "Events" describes them for clients.
+ */
+#define COLLAB_LIMITED "[{?collaborator.is_limited} as a limited collaborator]"
+#define TOKEN_NAME     "['{token_name}'|(unnamed)]"
+#define FROM_IP        "[ from {remote_ip}]"
+
 const struct event_type_info events_types[] = {
-        {"new_user", "New user", "The account was created"},
-        {"edit_profile", "Profile edited", "Fields of the profile were changed"},
-        {"new_token", "New API token", "An API token was created"},
-        {"regenerate_token", "API token renewed", "An API token got a new secret"},
-        {"delete_token", "API token revoked", "An API token was deleted"},
-        {"login_success", "Login", "A successful password login"},
-        {"login_failure", "Failed login", "A password login failed"},
-        {"login_lock", "Account locked", "Too many failed logins locked the account"},
-        {"password_reset_query", "Password reset asked", "A password reset link was mailed"},
-        {"password_reset_success", "Password reset", "The password was reset by mailed link"},
-        {"new_app", "New app", "An app was created"},
-        {"delete_app", "App deleted", "An app was deleted"},
-        {"scale", "Scale", "The containers of an app were scaled"},
-        {"restart", "Restart", "Containers of an app were restarted"},
-        {"new_collaborator", "Collaborator invited", "A collaborator was invited to an app"},
-        {"accept_collaborator", "Collaborator joined", "An invitation to an app was accepted"},
-        {"delete_collaborator", "Collaborator removed", "A collaborator left or was removed"},
+        {"new_user", "New user", "The account was created", "Signed up", ""},
+        {"edit_profile", "Profile edited", "Fields of the profile were changed",
+         "Edited the profile[ ({@fields})]", "fields"},
+        {"new_token", "New API token", "An API token was created", "Created API token " TOKEN_NAME,
+         "token_name token_id"},
+        {"regenerate_token", "API token renewed", "An API token got a new secret",
+         "Renewed API token " TOKEN_NAME, "token_name token_id"},
+        {"delete_token", "API token revoked", "An API token was deleted",
+         "Revoked API token " TOKEN_NAME, "token_name token_id"},
+        {"login_success", "Login", "A successful password login", "Logged in" FROM_IP, "remote_ip"},
+        {"login_failure", "Failed login", "A password login failed", "Failed login attempt" FROM_IP,
+         "remote_ip"},
+        {"login_lock", "Account locked", "Too many failed logins locked the account",
+         "Account locked after too many failed logins" FROM_IP, "remote_ip"},
+        {"password_reset_query", "Password reset asked", "A password reset link was mailed",
+         "Asked for a password reset link" FROM_IP, "remote_ip"},
+        {"password_reset_success", "Password reset", "The password was reset by mailed link",
+         "Reset the password with a mailed link" FROM_IP, "remote_ip"},
+        {"new_app", "New app", "An app was created", "Created app {app}", ""},
+        {"delete_app", "App deleted", "An app was deleted", "Deleted app {app}", ""},
+        {"scale", "Scale", "The containers of an app were scaled", "Scaled {app}[: {@formation}]",
+         "previous_containers containers previous_sizes sizes"},
+        {"restart", "Restart", "Containers of an app were restarted",
+         "Restarted {app} ([{scope}|all containers])", "scope"},
+        {"new_collaborator", "Collaborator invited", "A collaborator was invited to an app",
+         "Invited {@collaborator_email} to {app}" COLLAB_LIMITED,
+         "collaborator.email collaborator.is_limited"},
+        {"accept_collaborator", "Collaborator joined", "An invitation to an app was accepted",
+         "Joined {app}" COLLAB_LIMITED "[ (invited by {@inviter})]",
+         "collaborator.id collaborator.email collaborator.username collaborator.is_limited "
+         "collaborator.inviter.email collaborator.inviter.username"},
+        {"delete_collaborator", "Collaborator removed", "A collaborator left or was removed",
+         "[{?@self}Left {app}"
+         "|{?@pending}Cancelled the invitation of {@collaborator_email} to {app}"
+         "|Removed {@collaborator} from {app}]",
+         "collaborator.id collaborator.email collaborator.username"},
         {"change_collaborator_role", "Collaborator role changed",
-         "A collaborator became limited or unlimited"},
+         "A collaborator became limited or unlimited",
+         "[{?collaborator.is_limited}Made {@collaborator} a limited collaborator on {app}"
+         "|Gave {@collaborator} full collaborator access to {app}]",
+         "collaborator.id collaborator.email collaborator.username collaborator.is_limited"},
 };
 const size_t events_types_count = sizeof events_types / sizeof events_types[0];
+
+const struct event_computed_info events_computed[] = {
+        {"fields", "edit_profile's fields as words: \"full name, company\""},
+        {"formation", "what a scale changed, type by type: \"web 1×M → 2×L, worker 0 → 1×S\"; "
+                      "no value when nothing did"},
+        {"collaborator", "the collaborator's username, else its email; \"a deleted account\" "
+                         "once erased"},
+        {"collaborator_email", "the collaborator's email; \"a deleted account\" once erased"},
+        {"inviter", "the inviter's username, else its email; \"a deleted account\" once erased"},
+        {"self", "a test: the collaborator is the event's actor (same username or email)"},
+        {"pending", "a test: the collaborator had not accepted (username \"n/a\")"},
+};
+const size_t events_computed_count = sizeof events_computed / sizeof events_computed[0];
+
+const struct event_type_info *events_type_find(const char *name)
+{
+	for (size_t i = 0; name && i < events_types_count; i++)
+		if (strcmp(events_types[i].name, name) == 0)
+			return &events_types[i];
+	return NULL;
+}

@@ -12,8 +12,7 @@
 
 static int login_event(const struct core_ctx *cx, const char *type, const char *user_id)
 {
-	return events_add(cx->db, type, user_id, NULL, NULL,
-	                  json_pack("{s:s}", "remote_ip", cx->ip));
+	return events_add(cx->db, type, user_id, NULL, NULL, events_data_remote_ip(cx->ip));
 }
 
 /* The throttles come before any hashing: they also cap the memory spent on argon2. */
@@ -69,7 +68,8 @@ int login_password(const struct core_ctx *cx, const char *login, const char *pas
 	if (pw_needs_rehash(pw, u->password_hash)) {
 		char h[PW_HASH_MAX];
 		/* best effort: the login stands even if the new hash cannot be stored */
-		if (pw_hash(pw, password, h) == 0 && store_user_set_password(cx->db, u->id, h, 0) == 0)
+		if (pw_hash(pw, password, h) == 0 &&
+		    store_user_set_password(cx->db, u->id, h, 0) == 0)
 			snprintf(u->password_hash, sizeof u->password_hash, "%s", h);
 	}
 	if ((rc = login_event(cx, "login_success", u->id)) != 0)

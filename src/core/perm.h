@@ -9,13 +9,13 @@
 #include "model.h"
 
 enum perm_action {
-	PERM_NONE = 0,     /* the route is not about one app */
-	PERM_READ,         /* app, containers, events, collaborators */
-	PERM_RESTART,      /* restart containers */
-	PERM_SCALE,        /* change the formation */
-	PERM_COLLABORATE,  /* invite, change a role, remove others */
-	PERM_LEAVE,        /* remove one's own collaboration (others: PERM_COLLABORATE) */
-	PERM_DELETE,       /* delete the app */
+	PERM_NONE = 0,    /* the route is not about one app */
+	PERM_READ,        /* app, containers, events, collaborators */
+	PERM_RESTART,     /* restart containers */
+	PERM_SCALE,       /* change the formation */
+	PERM_COLLABORATE, /* invite, change a role, remove others */
+	PERM_LEAVE,       /* remove one's own collaboration (others: PERM_COLLABORATE) */
+	PERM_DELETE,      /* delete the app */
 };
 
 /* 1 when a caller with role may do act, else 0 (ROLE_NONE may do nothing). Pure. */

@@ -337,9 +337,9 @@ def test_user_timeline_shows_readable_events(server, logged_in):
     lines = r.stdout.splitlines()
     assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\s+new_token\s+"
                     r"Created API token 'timeline token'$", lines[0])
-    assert any(re.search(r"login_success\s+Login from 127\.0\.0\.1$", l) for l in lines)
+    assert any(re.search(r"login_success\s+Logged in from 127\.0\.0\.1$", l) for l in lines)
     assert any(f"Created API token '{CLI_TOKEN_NAME}'" in l for l in lines)
-    assert any(re.search(r"new_user\s+Created the account$", l) for l in lines)
+    assert any(re.search(r"new_user\s+Signed up$", l) for l in lines)
 
     r = logged_in.run("user-timeline", "--json")
     body = json.loads(r.stdout)

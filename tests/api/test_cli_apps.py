@@ -402,19 +402,19 @@ def test_timeline_shows_sentences(server, me, other):
     r = me.cli.run("timeline", "-a", name)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
+    # the sentences of the server's catalogue (GET /v1/event_types), as the dashboard's
+    o = other.user["username"]
     expected = [
-        ("delete_collaborator", u, f"Removed {other.user['email']} from app '{name}'"),
-        ("scale", other.user["username"], f"Scaled app '{name}': web 2 -> 1"),
-        ("change_collaborator_role", u,
-         f"Made {other.user['email']} a full collaborator of app '{name}'"),
-        ("accept_collaborator", other.user["username"],
-         f"Joined app '{name}' as a limited collaborator, invited by {u}"),
+        ("delete_collaborator", u, f"Removed {o} from {name}"),
+        ("scale", o, f"Scaled {name}: web 2×L → 1×L"),
+        ("change_collaborator_role", u, f"Gave {o} full collaborator access to {name}"),
+        ("accept_collaborator", o, f"Joined {name} as a limited collaborator (invited by {u})"),
         ("new_collaborator", u,
-         f"Invited {other.user['email']} to app '{name}' as a limited collaborator"),
-        ("restart", u, f"Restarted all containers of app '{name}'"),
-        ("restart", u, f"Restarted web containers of app '{name}'"),
-        ("scale", u, f"Scaled app '{name}': web 1 -> 2 (M -> L), worker 0 -> 1"),
-        ("new_app", u, f"Created app '{name}'"),
+         f"Invited {other.user['email']} to {name} as a limited collaborator"),
+        ("restart", u, f"Restarted {name} (all containers)"),
+        ("restart", u, f"Restarted {name} (web)"),
+        ("scale", u, f"Scaled {name}: web 1×M → 2×L, worker 0 → 1×M"),
+        ("new_app", u, f"Created app {name}"),
     ]
     assert len(lines) == len(expected), r.stdout
     for line, (typ, who, text) in zip(lines, expected):
@@ -423,10 +423,10 @@ def test_timeline_shows_sentences(server, me, other):
     # the user's own timeline uses the same sentences (without the actor column)
     r = me.cli.run("user-timeline")
     assert re.search(rf"^{TIME}\s+scale\s+{re.escape(expected[-2][2])}$", r.stdout, re.M)
-    assert re.search(rf"^{TIME}\s+restart\s+Restarted web containers of app '{name}'$",
+    assert re.search(rf"^{TIME}\s+restart\s+Restarted {name} \(web\)$",
                      r.stdout, re.M)
     r = other.cli.run("user-timeline")
-    assert re.search(rf"^{TIME}\s+scale\s+Scaled app '{name}': web 2 -> 1$", r.stdout, re.M)
+    assert re.search(rf"^{TIME}\s+scale\s+Scaled {name}: web 2×L → 1×L$", r.stdout, re.M)
 
     r = me.cli.run("timeline", "-a", name, "--json")
     body = json.loads(r.stdout)
@@ -466,8 +466,8 @@ def test_timeline_of_an_event_by_a_deleted_account(server, me, other):
     assert r.status_code == 204, r.text
     r = me.cli.run("timeline", "-a", app["name"])
     assert r.returncode == 0, r.stderr
-    assert re.search(rf"^{TIME}\s+scale\s+\(deleted account\)\s+Scaled app '{app['name']}': "
-                     r"web 1 -> 3$", r.stdout, re.M)
+    assert re.search(rf"^{TIME}\s+scale\s+\(deleted account\)\s+Scaled {app['name']}: "
+                     r"web 1×M → 3×M$", r.stdout, re.M)
 
 
 # ---- account-delete ----

@@ -11,25 +11,27 @@
 #include "api/route.h"
 #include "util/err.h"
 
-static void h_a(struct req *r)
+static int h_a(struct req *r)
 {
 	(void)r;
+	return 0;
 }
 
-static void h_b(struct req *r)
+static int h_b(struct req *r)
 {
 	(void)r;
+	return 0;
 }
 
 static const struct route table[] = {
-        {"GET", "/", h_a, 0},
-        {"GET", "/v1/things", h_a, 0},
-        {"POST", "/v1/things", h_b, 0},
-        {"GET", "/v1/things/:id", h_a, 0},
-        {"DELETE", "/v1/things/:id", h_b, 0},
-        {"GET", "/v1/things/:id/parts/:part", h_a, 0},
-        {"GET", "/a/:p1/:p2/:p3/:p4", h_a, 0},
-        {"GET", "/b/:p1/:p2/:p3/:p4/:p5", h_a, 0},
+        {"GET", "/", h_a, 0, 0},
+        {"GET", "/v1/things", h_a, 0, 0},
+        {"POST", "/v1/things", h_b, 0, 0},
+        {"GET", "/v1/things/:id", h_a, 0, 0},
+        {"DELETE", "/v1/things/:id", h_b, 0, 0},
+        {"GET", "/v1/things/:id/parts/:part", h_a, 0, 0},
+        {"GET", "/a/:p1/:p2/:p3/:p4", h_a, 0, 0},
+        {"GET", "/b/:p1/:p2/:p3/:p4/:p5", h_a, 0, 0},
 };
 #define NT (sizeof table / sizeof table[0])
 
@@ -103,7 +105,7 @@ static void test_head_is_get(void **state)
 	assert_int_equal(match("HEAD", "/v1/things/q", &r, &pp), 0);
 	assert_ptr_equal(r, &table[3]);
 	assert_string_equal(route_param(&pp, "id"), "q");
-	static const struct route post_only[] = {{"POST", "/x", h_a, 0}};
+	static const struct route post_only[] = {{"POST", "/x", h_a, 0, 0}};
 	assert_int_equal(route_match(post_only, 1, "HEAD", "/x", &r, &pp), PP_EMETHOD);
 }
 
@@ -173,7 +175,7 @@ static void test_long_path(void **state)
 	struct route_params pp;
 	static char path[ROUTE_PATH_MAX + 2];
 	static char pat[ROUTE_PATH_MAX + 2];
-	struct route lit[] = {{"GET", pat, h_a, 0}};
+	struct route lit[] = {{"GET", pat, h_a, 0, 0}};
 	/* a literal pattern of exactly ROUTE_PATH_MAX bytes matches itself */
 	pat[0] = '/';
 	memset(pat + 1, 'a', ROUTE_PATH_MAX - 1);

@@ -1,24 +1,41 @@
-// events.js - timeline events as readable sentences. One renderer per event
-// type; later features (apps, SSH keys, billing) call registerEventTypes()
-// with their own types, or add them to the table below.
+// events.js - timeline events as readable sentences. The sentences are the
+// server's: GET /v1/event_types gives each type's template (fetched once,
+// then cached); this file only renders them. The template language
+// (docs/api.md "Events"): text; {app} the event's app name; {a.b} type_data's
+// value at a dotted path; {@name} a computed part (below, named by the
+// server's catalogue); {?x} a test that x has a value, printing nothing;
+// [one|two] the first alternative whose placeholders all have a value.
 //
-// A renderer gets (type_data, event) and returns a plain string: it is always
-// inserted with textContent, so names chosen by users can't become markup.
+// The result is a plain string: it is always inserted with textContent, so
+// names chosen by users can't become markup.
 
-const renderers = new Map();
+import { api } from './api.js';
 
-/** Adds or replaces renderers: {type: (data, event) => "sentence"}. */
-export function registerEventTypes(table) {
-  for (const [type, fn] of Object.entries(table)) renderers.set(type, fn);
+let templates = null; // type → template, once fetched
+let pending = null;
+
+/** Fetches the catalogue once; later calls answer the cached one. */
+export function loadEventTypes() {
+  if (templates) return Promise.resolve(templates);
+  if (!pending) {
+    pending = api('GET', '/v1/event_types').then((data) => {
+      const map = new Map();
+      for (const t of (data && data.event_types) || []) {
+        if (t && typeof t.name === 'string' && typeof t.template === 'string') map.set(t.name, t.template);
+      }
+      templates = map;
+      return map;
+    }).finally(() => { pending = null; });
+  }
+  return pending;
 }
 
 /** The sentence for one event; an unknown type shows its name. */
 export function describeEvent(ev) {
-  const fn = renderers.get(ev.type);
-  const data = ev.type_data && typeof ev.type_data === 'object' ? ev.type_data : {};
+  const template = templates && templates.get(ev.type);
   let text;
   try {
-    text = fn ? fn(data, ev) : null;
+    text = template ? renderTemplate(template, ev) : null;
   } catch {
     text = null;
   }
@@ -28,11 +45,88 @@ export function describeEvent(ev) {
   return text;
 }
 
-export function hasRenderer(type) {
-  return renderers.has(type);
+/** Renders a template for an event (see the top of this file). */
+export function renderTemplate(template, ev) {
+  let out = '';
+  for (let i = 0; i < template.length;) {
+    if (template[i] === '[') {
+      const end = template.indexOf(']', i);
+      if (end < 0) {
+        out += renderText(template.slice(i), ev, false);
+        break;
+      }
+      for (const alt of template.slice(i + 1, end).split('|')) {
+        const s = renderText(alt, ev, true);
+        if (s !== null) {
+          out += s;
+          break;
+        }
+      }
+      i = end + 1;
+    } else {
+      const next = template.indexOf('[', i);
+      const end = next < 0 ? template.length : next;
+      out += renderText(template.slice(i, end), ev, false);
+      i = end;
+    }
+  }
+  return out;
 }
 
-// ---- helpers for renderers ----
+/** Text with placeholders; strict: null as soon as one has no value. */
+function renderText(text, ev, strict) {
+  let out = '';
+  for (let i = 0; i < text.length;) {
+    const end = text[i] === '{' ? text.indexOf('}', i) : -1;
+    if (end < 0) {
+      out += text[i++];
+      continue;
+    }
+    let key = text.slice(i + 1, end);
+    const test = key.startsWith('?');
+    if (test) key = key.slice(1);
+    const v = valueOf(key, ev);
+    if (v === null && strict) return null;
+    if (!test && v !== null) out += v;
+    i = end + 1;
+  }
+  return out;
+}
+
+const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+
+function eventData(ev) {
+  return ev.type_data && typeof ev.type_data === 'object' ? ev.type_data : {};
+}
+
+/** A placeholder's text, or null when it has no value. */
+function valueOf(key, ev) {
+  if (key === 'app') return typeof ev.app_name === 'string' && ev.app_name ? ev.app_name : null;
+  const data = eventData(ev);
+  if (key.startsWith('@')) {
+    const fn = own(computed, key.slice(1)) ? computed[key.slice(1)] : null;
+    const v = fn ? fn(data, ev) : null;
+    return v ? String(v) : null;
+  }
+  let v = data;
+  for (const part of key.split('.')) {
+    v = v && typeof v === 'object' && !Array.isArray(v) && own(v, part) ? v[part] : undefined;
+  }
+  return textOf(v);
+}
+
+function textOf(v) {
+  if (typeof v === 'string') return v === '' ? null : v;
+  if (typeof v === 'number') return String(v);
+  if (v === true) return 'yes';
+  if (Array.isArray(v)) {
+    const parts = v.map(textOf).filter((s) => s !== null);
+    return parts.length ? parts.join(', ') : null;
+  }
+  return null;
+}
+
+// ---- the computed parts {@name} (the server's catalogue names them) ----
 
 const FIELD_NAMES = {
   fullname: 'full name',
@@ -45,45 +139,10 @@ const FIELD_NAMES = {
   password: 'password',
 };
 
+/** "full name, company": edit_profile's fields as words. */
 export function fieldList(fields) {
   if (!Array.isArray(fields) || fields.length === 0) return '';
   return fields.map((f) => FIELD_NAMES[f] || String(f).replace(/_/g, ' ')).join(', ');
-}
-
-export function quoted(s) {
-  return s === undefined || s === null || s === '' ? '' : `'${s}'`;
-}
-
-export function fromIp(data) {
-  return data.remote_ip ? ` from ${data.remote_ip}` : '';
-}
-
-function tokenName(data) {
-  return quoted(data.token_name || data.name) || '(unnamed)';
-}
-
-// ---- account events ----
-
-registerEventTypes({
-  new_user: () => 'Signed up',
-  edit_profile: (d) => {
-    const f = fieldList(d.fields);
-    return f ? `Edited the profile (${f})` : 'Edited the profile';
-  },
-  new_token: (d) => `Created API token ${tokenName(d)}`,
-  regenerate_token: (d) => `Renewed API token ${tokenName(d)}`,
-  delete_token: (d) => `Revoked API token ${tokenName(d)}`,
-  login_success: (d) => `Logged in${fromIp(d)}`,
-  login_failure: (d) => `Failed login attempt${fromIp(d)}`,
-  login_lock: (d) => `Account locked after too many failed logins${fromIp(d)}`,
-  password_reset_query: (d) => `Asked for a password reset link${fromIp(d)}`,
-  password_reset_success: (d) => `Reset the password with a mailed link${fromIp(d)}`,
-});
-
-// ---- app events (type_data as the server stores them) ----
-
-function appName(ev) {
-  return ev.app_name || 'an app';
 }
 
 /** "web 1×M → 2×L, worker 0 → 1×S": only the types that changed. */
@@ -105,58 +164,39 @@ export function formationChange(d) {
   return parts.join(', ');
 }
 
-// the server writes this in place of the email of an erased account
+// the server writes this in place of the email or username of an erased account
 const ERASED = 'user account deleted';
 
 /** An email from type_data, or "a deleted account" once erased. */
 function emailOf(c) {
-  if (!c || !c.email) return 'someone';
+  if (!c || typeof c.email !== 'string' || !c.email) return null;
   return c.email === ERASED ? 'a deleted account' : c.email;
 }
 
-/** A collaborator as people know them: the username, else the email. */
-function collabName(c) {
-  if (!c) return 'a collaborator';
-  if (c.username && c.username !== 'n/a' && c.username !== ERASED) return c.username;
-  return c.email ? emailOf(c) : 'a collaborator';
+/** A person as people know them: the username, else the email. */
+function personName(c) {
+  if (!c || typeof c !== 'object') return null;
+  if (typeof c.username === 'string' && c.username && c.username !== 'n/a' && c.username !== ERASED) return c.username;
+  return emailOf(c) || (c.username === ERASED ? 'a deleted account' : null);
+}
+
+function collaborator(d) {
+  return d.collaborator && typeof d.collaborator === 'object' ? d.collaborator : null;
 }
 
 function sameAccount(user, c) {
   if (!user || !c) return false;
   if (user.username && c.username && user.username === c.username) return true;
-  return !!(user.email && c.email && user.email.toLowerCase() === c.email.toLowerCase());
+  return !!(typeof user.email === 'string' && typeof c.email === 'string' && user.email && c.email &&
+    user.email.toLowerCase() === c.email.toLowerCase());
 }
 
-registerEventTypes({
-  new_app: (d, ev) => `Created app ${appName(ev)}`,
-  delete_app: (d, ev) => `Deleted app ${appName(ev)}`,
-  scale: (d, ev) => {
-    const change = formationChange(d);
-    return change ? `Scaled ${appName(ev)}: ${change}` : `Scaled ${appName(ev)}`;
-  },
-  restart: (d, ev) => {
-    const scope = Array.isArray(d.scope) && d.scope.length ? d.scope.join(', ') : 'all containers';
-    return `Restarted ${appName(ev)} (${scope})`;
-  },
-  new_collaborator: (d, ev) => {
-    const c = d.collaborator || {};
-    return `Invited ${emailOf(c)} to ${appName(ev)}${c.is_limited ? ' as a limited collaborator' : ''}`;
-  },
-  accept_collaborator: (d, ev) => {
-    const c = d.collaborator || {};
-    const inviter = c.inviter && (c.inviter.username || (c.inviter.email && emailOf(c.inviter)));
-    return `Joined ${appName(ev)}${c.is_limited ? ' as a limited collaborator' : ''}${inviter ? ` (invited by ${inviter})` : ''}`;
-  },
-  delete_collaborator: (d, ev) => {
-    const c = d.collaborator || {};
-    if (sameAccount(ev.user, c)) return `Left ${appName(ev)}`;
-    if (c.username === 'n/a') return `Cancelled the invitation of ${emailOf(c)} to ${appName(ev)}`;
-    return `Removed ${collabName(c)} from ${appName(ev)}`;
-  },
-  change_collaborator_role: (d, ev) => {
-    const c = d.collaborator || {};
-    return c.is_limited
-      ? `Made ${collabName(c)} a limited collaborator on ${appName(ev)}`
-      : `Gave ${collabName(c)} full collaborator access to ${appName(ev)}`;
-  },
-});
+const computed = {
+  fields: (d) => fieldList(d.fields),
+  formation: (d) => formationChange(d),
+  collaborator: (d) => personName(collaborator(d)),
+  collaborator_email: (d) => emailOf(collaborator(d)),
+  inviter: (d) => personName(collaborator(d) && collaborator(d).inviter),
+  self: (d, ev) => (sameAccount(ev.user, collaborator(d)) ? 'yes' : null),
+  pending: (d) => (collaborator(d) && collaborator(d).username === 'n/a' ? 'yes' : null),
+};

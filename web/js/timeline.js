@@ -1,11 +1,12 @@
-// timeline.js - a paginated list of events as sentences (events.js), shared
-// by the account's timeline and each app's. Pages are stable: the first page
-// answers meta.pagination.anchor (the newest event it saw); later pages pass
-// it back as ?anchor= so new events don't shift them; page 1 drops it.
+// timeline.js - a paginated list of events as sentences (events.js, from the
+// server's catalogue), shared by the account's timeline and each app's.
+// Pages are stable: the first page answers meta.pagination.anchor (the newest
+// event it saw); later pages pass it back as ?anchor= so new events don't
+// shift them; page 1 drops it.
 
 import { api } from './api.js';
 import { h, timeEl, announce } from './dom.js';
-import { describeEvent } from './events.js';
+import { describeEvent, loadEventTypes } from './events.js';
 
 /** Who did it: the username, the email, or "a deleted account". */
 export function actorName(user) {
@@ -47,7 +48,9 @@ export function timelinePanel(opts) {
   async function load(page = 1, anchor = null, { inPlace = false } = {}) {
     const q = new URLSearchParams({ page: String(page), per_page: String(opts.perPage || 30) });
     if (page > 1 && anchor) q.set('anchor', anchor);
-    const data = await api('GET', `${opts.path}?${q}`);
+    // the sentences come from the server's catalogue (fetched once); without
+    // it, events show their type
+    const [data] = await Promise.all([api('GET', `${opts.path}?${q}`), loadEventTypes().catch(() => null)]);
     const events = data.events || [];
     const pg = (data.meta && data.meta.pagination) || {};
     const newAnchor = pg.anchor !== undefined && pg.anchor !== null ? String(pg.anchor) : anchor;
