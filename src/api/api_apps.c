@@ -76,7 +76,7 @@ int api_apps_create(struct req *r)
 	}
 	if ((rc = store_app_insert(db, &a)) ||
 	    (rc = store_formation_set(db, a.id, a.owner_id, &f, a.created_at)) ||
-	    (rc = events_add(db, "new_app", r->user.id, a.id, a.name, NULL)))
+	    (rc = events_add(db, api_now(r), "new_app", r->user.id, a.id, a.name, NULL)))
 		goto fail;
 	if ((rc = apps_repo_create(r->app->cfg->repo_root, a.id)) != 0)
 		goto fail;
@@ -160,7 +160,7 @@ int api_apps_delete(struct req *r)
 			goto fail;
 	}
 	if ((rc = store_collab_delete_app(db, a.id)) || (rc = store_app_delete(db, a.id, now)) ||
-	    (rc = events_add(db, "delete_app", r->user.id, a.id, a.name, NULL)) ||
+	    (rc = events_add(db, api_now(r), "delete_app", r->user.id, a.id, a.name, NULL)) ||
 	    (rc = store_tx_commit(db)))
 		goto fail;
 	if (apps_repo_remove(r->app->cfg->repo_root, a.id) != 0)
@@ -242,7 +242,7 @@ int api_apps_scale(struct req *r)
 			break;
 	}
 	if (rc == 0 && changed)
-		rc = events_add(db, "scale", r->user.id, a.id, a.name,
+		rc = events_add(db, api_now(r), "scale", r->user.id, a.id, a.name,
 		                events_data_scale(cur, ncur, next, nnext));
 	if (rc == 0 && changed)
 		rc = store_app_touch(db, a.id, a.status, now);
@@ -290,7 +290,7 @@ int api_apps_restart(struct req *r)
 			return 0;
 		}
 	}
-	if ((rc = events_add(req_db(r), "restart", r->user.id, a.id, a.name,
+	if ((rc = events_add(req_db(r), api_now(r), "restart", r->user.id, a.id, a.name,
 	                     events_data_restart(scope))) != 0) {
 		reply_rc(r, rc, "app");
 		return 0;

@@ -101,7 +101,7 @@ int api_collab_invite(struct req *r)
 	}
 	const char *about[] = {k.email};
 	if ((rc = store_collab_insert(db, &k, hash)) ||
-	    (rc = events_add_about(db, "new_collaborator", r->user.id, a.id, a.name,
+	    (rc = events_add_about(db, api_now(r), "new_collaborator", r->user.id, a.id, a.name,
 	                           events_data_collab_invited(k.email, k.is_limited), about, 1)))
 		goto fail;
 	char intro[512];
@@ -166,7 +166,8 @@ int api_collab_accept(struct req *r)
 	if (store_user_get(db, k.inviter_id, &inviter) != 0)
 		memset(&inviter, 0, sizeof inviter);
 	const char *about[] = {r->user.id, k.inviter_id, k.email};
-	if ((rc = events_add_about(db, "accept_collaborator", r->user.id, k.app_id, k.app_name,
+	if ((rc = events_add_about(db, api_now(r), "accept_collaborator", r->user.id, k.app_id,
+	                           k.app_name,
 	                           events_data_collab_accepted(&k, r->user.email, r->user.username,
 	                                                       inviter.email, inviter.username),
 	                           about, 3)) ||
@@ -206,8 +207,8 @@ int api_collab_update(struct req *r)
 		k.is_limited = limited;
 		const char *about[] = {k.user_id, k.email};
 		if ((rc = store_collab_set_limited(db, k.id, limited)) ||
-		    (rc = events_add_about(db, "change_collaborator_role", r->user.id, a.id, a.name,
-		                           events_data_collab(&k, 1), about, 2)))
+		    (rc = events_add_about(db, api_now(r), "change_collaborator_role", r->user.id,
+		                           a.id, a.name, events_data_collab(&k, 1), about, 2)))
 			goto fail;
 	}
 	if ((rc = store_tx_commit(db)))
@@ -239,7 +240,7 @@ int api_collab_delete(struct req *r)
 	}
 	const char *about[] = {k.user_id, k.email};
 	if ((rc = store_collab_delete(db, k.id)) ||
-	    (rc = events_add_about(db, "delete_collaborator", r->user.id, a.id, a.name,
+	    (rc = events_add_about(db, api_now(r), "delete_collaborator", r->user.id, a.id, a.name,
 	                           events_data_collab(&k, 0), about, 2)) ||
 	    (rc = store_tx_commit(db)))
 		goto fail;

@@ -47,7 +47,7 @@ int api_tokens_create(struct req *r)
 	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) == 0) {
 		rc = store_token_insert(db, &t, hash);
 		if (rc == 0)
-			rc = events_add(db, "new_token", r->user.id, NULL, NULL,
+			rc = events_add(db, api_now(r), "new_token", r->user.id, NULL, NULL,
 			                events_data_token(t.name, t.id));
 		if (rc == 0)
 			rc = store_tx_commit(db);
@@ -104,7 +104,7 @@ int api_tokens_renew(struct req *r)
 	if (rc == 0)
 		rc = store_token_renew(db, r->user.id, t.id, hash, api_now(r));
 	if (rc == 0)
-		rc = events_add(db, "regenerate_token", r->user.id, NULL, NULL,
+		rc = events_add(db, api_now(r), "regenerate_token", r->user.id, NULL, NULL,
 		                events_data_token(t.name, t.id));
 	if (rc == 0)
 		rc = store_tx_commit(db);
@@ -128,7 +128,7 @@ int api_tokens_delete(struct req *r)
 	if (rc == 0)
 		rc = store_token_delete(db, r->user.id, t.id);
 	if (rc == 0)
-		rc = events_add(db, "delete_token", r->user.id, NULL, NULL,
+		rc = events_add(db, api_now(r), "delete_token", r->user.id, NULL, NULL,
 		                events_data_token(t.name, t.id));
 	if (rc == 0)
 		rc = store_tx_commit(db);

@@ -37,7 +37,7 @@ void api_mail_link(struct req *r, const char *to, const char *subject, const cha
 	        "mail: nothing changes without the link.\r\n\r\n-- paasport\r\n",
 	        intro, r->app->cfg->public_url, url_path, token);
 	if (b.data)
-		mailer_enqueue(req_db(r), to, subject, b.data);
+		mailer_enqueue(req_db(r), api_now(r), to, subject, b.data);
 	buf_release(&b);
 }
 
@@ -135,7 +135,7 @@ int api_users_create(struct req *r)
 	rc = store_user_insert(req_db(r), &u, hash,
 	                       referral && strlen(referral) <= 64 ? referral : NULL, &taken);
 	if (rc == 0)
-		rc = events_add(req_db(r), "new_user", u.id, NULL, NULL, NULL);
+		rc = events_add(req_db(r), api_now(r), "new_user", u.id, NULL, NULL, NULL);
 	if (rc == 0)
 		rc = store_tx_commit(req_db(r));
 	store_tx_rollback(req_db(r));
@@ -276,7 +276,7 @@ int api_users_update(struct req *r)
 			              "paasport account (valid 24 hours):",
 			              "/#/confirm-email/", token);
 			mailer_enqueue(
-			        db, u.email, "Your email address is changing",
+			        db, api_now(r), u.email, "Your email address is changing",
 			        "Hello,\r\n\r\nA change of the email address of your "
 			        "paasport account was asked. It takes effect only when the "
 			        "link mailed to the new address is followed.\r\n\r\nIf this "
@@ -293,7 +293,7 @@ int api_users_update(struct req *r)
 			        db, u.id, r->auth == AUTH_SESSION ? r->session.id : NULL);
 		if (rc == 0)
 			rc = mailer_enqueue(
-			        db, u.email, "Your password was changed",
+			        db, api_now(r), u.email, "Your password was changed",
 			        "Hello,\r\n\r\nThe password of your paasport account was "
 			        "just changed; your other sessions were signed out.\r\n\r\n"
 			        "If this was not you, reset your password now.\r\n\r\n-- "
@@ -301,7 +301,7 @@ int api_users_update(struct req *r)
 		json_array_append_new(fields, json_string("password"));
 	}
 	if (rc == 0 && json_array_size(fields))
-		rc = events_add(db, "edit_profile", u.id, NULL, NULL,
+		rc = events_add(db, api_now(r), "edit_profile", u.id, NULL, NULL,
 		                events_data_edit_profile(fields));
 	if (rc == 0)
 		rc = store_tx_commit(db);
@@ -369,7 +369,7 @@ int api_users_email_confirm(struct req *r)
 		return 0;
 	}
 	if (rc == 0)
-		rc = events_add(db, "edit_profile", u.id, NULL, NULL,
+		rc = events_add(db, api_now(r), "edit_profile", u.id, NULL, NULL,
 		                events_data_edit_profile1("email"));
 	if (rc == 0)
 		rc = store_tx_commit(db);
@@ -404,8 +404,8 @@ int api_users_reset_request(struct req *r)
 				        "hour, once):",
 				        "/#/reset-password/", token);
 			if (rc == 0)
-				rc = events_add(db, "password_reset_query", u.id, NULL, NULL,
-				                events_data_remote_ip(r->ip));
+				rc = events_add(db, api_now(r), "password_reset_query", u.id, NULL,
+				                NULL, events_data_remote_ip(r->ip));
 			if (rc == 0 && store_tx_commit(db) == 0)
 				mailer_wake(r->app->mailer);
 		}
@@ -480,11 +480,11 @@ int api_users_reset_perform(struct req *r)
 	if (rc == 0)
 		rc = store_session_delete_others(db, u.id, NULL);
 	if (rc == 0)
-		rc = events_add(db, "password_reset_success", u.id, NULL, NULL,
+		rc = events_add(db, api_now(r), "password_reset_success", u.id, NULL, NULL,
 		                events_data_remote_ip(r->ip));
 	if (rc == 0)
 		rc = mailer_enqueue(
-		        db, u.email, "Your password was reset",
+		        db, api_now(r), u.email, "Your password was reset",
 		        "Hello,\r\n\r\nThe password of your paasport account was just "
 		        "reset with a mailed link; every session was signed out.\r\n\r\n"
 		        "-- paasport\r\n");

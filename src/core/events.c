@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int events_add_about(struct store_conn *c, const char *type, const char *user_id,
+int events_add_about(struct store_conn *c, int64_t now, const char *type, const char *user_id,
                      const char *app_id, const char *app_name, json_t *type_data,
                      const char *const *subjects, int nsubjects)
 {
@@ -20,7 +20,7 @@ int events_add_about(struct store_conn *c, const char *type, const char *user_id
 	json_decref(type_data);
 	if (type_data && !td)
 		return PP_ENOMEM;
-	int rc = store_event_add(c, type, user_id, app_id, app_name, td, time_now_ms(), &id);
+	int rc = store_event_add(c, type, user_id, app_id, app_name, td, now, &id);
 	free(td);
 	for (int i = 0; rc == 0 && i < nsubjects; i++) {
 		char lc[TXT(EMAIL_MAX)];
@@ -35,10 +35,10 @@ int events_add_about(struct store_conn *c, const char *type, const char *user_id
 	return rc;
 }
 
-int events_add(struct store_conn *c, const char *type, const char *user_id, const char *app_id,
-               const char *app_name, json_t *type_data)
+int events_add(struct store_conn *c, int64_t now, const char *type, const char *user_id,
+               const char *app_id, const char *app_name, json_t *type_data)
 {
-	return events_add_about(c, type, user_id, app_id, app_name, type_data, NULL, 0);
+	return events_add_about(c, now, type, user_id, app_id, app_name, type_data, NULL, 0);
 }
 
 /* ---- type_data constructors ---- */

@@ -13,11 +13,11 @@
 #include <jansson.h>
 
 /* Records an event. type_data is a JSON object (stolen; NULL: none, shown as {}). */
-int events_add(struct store_conn *c, const char *type, const char *user_id, const char *app_id,
-               const char *app_name, json_t *type_data);
+int events_add(struct store_conn *c, int64_t now, const char *type, const char *user_id,
+               const char *app_id, const char *app_name, json_t *type_data);
 /* The same, recording the people type_data names (user ids or emails; NULL/"" skipped),
  * so that their deletion can erase them from it. */
-int events_add_about(struct store_conn *c, const char *type, const char *user_id,
+int events_add_about(struct store_conn *c, int64_t now, const char *type, const char *user_id,
                      const char *app_id, const char *app_name, json_t *type_data,
                      const char *const *subjects, int nsubjects);
 

@@ -12,7 +12,8 @@
 
 static int login_event(const struct core_ctx *cx, const char *type, const char *user_id)
 {
-	return events_add(cx->db, type, user_id, NULL, NULL, events_data_remote_ip(cx->ip));
+	return events_add(cx->db, cx->now, type, user_id, NULL, NULL,
+	                  events_data_remote_ip(cx->ip));
 }
 
 /* The throttles come before any hashing: they also cap the memory spent on argon2. */

@@ -1,5 +1,6 @@
 /* mailer.c - the outbox sender thread, SMTP through libcurl (see mailer.h). */
 #include "mail/mailer.h"
+#include "util/clock.h"
 #include "app.h"
 #include "store/store_events.h"
 #include "crypto/rand.h"
@@ -29,9 +30,10 @@ struct mailer {
 	int woken;
 };
 
-int mailer_enqueue(struct store_conn *c, const char *to, const char *subject, const char *body)
+int mailer_enqueue(struct store_conn *c, int64_t now, const char *to, const char *subject,
+                   const char *body)
 {
-	return store_mail_enqueue(c, to, subject, body, time_now_ms());
+	return store_mail_enqueue(c, to, subject, body, now);
 }
 
 void mailer_wake(struct mailer *m)
@@ -154,7 +156,7 @@ static int send_one(struct mailer *mr, struct store_conn *c)
 	const struct config *cfg = mr->app->cfg;
 	struct mail_rec m;
 	memset(&m, 0, sizeof m);
-	int64_t now = time_now_ms();
+	int64_t now = clock_now_ms(&mr->app->clock);
 	int rc = store_mail_next(c, now, &m);
 	if (rc)
 		return rc;
@@ -167,14 +169,15 @@ static int send_one(struct mailer *mr, struct store_conn *c)
 	}
 	char err[256];
 	if (smtp_send(cfg, &m, err, sizeof err) == 0) {
-		rc = store_mail_sent(c, m.id, time_now_ms());
+		rc = store_mail_sent(c, m.id, clock_now_ms(&mr->app->clock));
 		log_json("info", "mail sent",
 		         json_pack("{s:I, s:s, s:s}", "mail_id", (json_int_t)m.id, "to", m.to_addr,
 		                   "subject", m.subject));
 	} else {
-		int64_t next = m.attempts + 1 >= MAILER_MAX_ATTEMPTS
-		                       ? MAILER_NEVER
-		                       : time_now_ms() + backoff_ms(cfg, m.attempts);
+		int64_t next =
+		        m.attempts + 1 >= MAILER_MAX_ATTEMPTS
+		                ? MAILER_NEVER
+		                : clock_now_ms(&mr->app->clock) + backoff_ms(cfg, m.attempts);
 		rc = store_mail_failed(c, m.id, err, next);
 		log_json("warn", "mail delivery failed, will retry",
 		         json_pack("{s:I, s:s, s:i, s:s}", "mail_id", (json_int_t)m.id, "to",
@@ -230,7 +233,7 @@ int mailer_start(struct app *app, struct mailer **out)
 	if (app->cfg->smtp_url[0]) {
 		/* mails only logged while no server was configured go out now */
 		struct store_conn *c = store_acquire(app->store);
-		store_mail_requeue(c, MAILER_LOGGED, time_now_ms());
+		store_mail_requeue(c, MAILER_LOGGED, clock_now_ms(&app->clock));
 		store_release(app->store, c);
 	}
 	if (pthread_create(&m->thread, NULL, mailer_main, m) != 0) {

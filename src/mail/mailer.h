@@ -11,6 +11,8 @@
 
 #include "store/store.h"
 
+#include <stdint.h>
+
 #define MAILER_MAX_ATTEMPTS   12         /* then the mail stays in the outbox, failed */
 #define MAILER_BACKOFF_MAX_S  (6 * 3600) /* cap on the retry delay */
 #define MAILER_SMTP_TIMEOUT_S 30
@@ -18,7 +20,8 @@
 struct app;
 struct mailer;
 
-int mailer_enqueue(struct store_conn *c, const char *to, const char *subject, const char *body);
+int mailer_enqueue(struct store_conn *c, int64_t now, const char *to, const char *subject,
+                   const char *body);
 int mailer_start(struct app *app, struct mailer **out);
 /* Wakes the sender (after a commit that queued mail). Accepts NULL. */
 void mailer_wake(struct mailer *m);
