@@ -1,7 +1,7 @@
 /*
  * fuzz_valid.c - libFuzzer target for valid_email/username/text and pw_policy
  * on a NUL-terminated copy of the input.
- * FUZZ_SRC: src/core/valid.c src/crypto/pw.c
+ * FUZZ_SRC: src/core/valid.c src/crypto/pw.c src/util/str.c
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "core/valid.h"
+#include "util/str.h"
 #include "crypto/pw.h"
 #include "model.h"
 
@@ -23,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = 0;
 	size_t n = strlen(s);
-	size_t chars = valid_utf8_chars(s);
+	size_t chars = str_utf8_chars(s);
 	if (chars > n)
 		abort();
 	if (!valid_username(s)) {
@@ -49,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char out[64];
 	valid_utf8_copy(out, sizeof out, s, 20);
 	json_t *j = json_string(out);
-	if (!j || strlen(out) >= sizeof out || valid_utf8_chars(out) > 20)
+	if (!j || strlen(out) >= sizeof out || str_utf8_chars(out) > 20)
 		abort();
 	json_decref(j);
 	for (const unsigned char *q = (const unsigned char *)out; *q; q++)

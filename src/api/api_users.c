@@ -7,6 +7,7 @@
 #include "core/erase.h"
 #include "core/events.h"
 #include "core/valid.h"
+#include "util/str.h"
 #include "crypto/pw.h"
 #include "crypto/rand.h"
 #include "mail/mailer.h"
@@ -566,11 +567,11 @@ int api_users_delete_confirm(struct req *r)
 		            "optional strings)");
 		return 0;
 	}
-	if ((reason && valid_utf8_chars(reason) > DELETE_REASON_MAX) ||
-	    (details && valid_utf8_chars(details) > DELETE_REASON_MAX)) {
+	if ((reason && str_utf8_chars(reason) > DELETE_REASON_MAX) ||
+	    (details && str_utf8_chars(details) > DELETE_REASON_MAX)) {
 		reply_invalid1(r,
-		               reason && valid_utf8_chars(reason) > DELETE_REASON_MAX ? "reason"
-		                                                                      : "details",
+		               reason && str_utf8_chars(reason) > DELETE_REASON_MAX ? "reason"
+		                                                                    : "details",
 		               "is too long");
 		return 0;
 	}

@@ -5,6 +5,7 @@
  */
 #include "cli/cli.h"
 #include "util/err.h"
+#include "util/str.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -221,16 +222,6 @@ void cli_format_time(const char *iso, const char *none, char out[CLI_TIME_LEN])
 		snprintf(out, CLI_TIME_LEN, "%s", iso);
 }
 
-/* Display width of UTF-8 text, counted in code points. */
-static size_t text_width(const char *s)
-{
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 static char *cell_text(json_t *row, const struct cli_col *col)
 {
 	json_t *v = json_object_get(row, col->key);
@@ -260,15 +251,15 @@ int cli_table(const struct cli_col *cols, size_t ncols, json_t *rows)
 	if (!width || (nrows && !cells))
 		goto out;
 	for (j = 0; j < ncols; j++)
-		width[j] = text_width(cols[j].header);
+		width[j] = str_utf8_chars(cols[j].header);
 	for (i = 0; i < nrows; i++) {
 		for (j = 0; j < ncols; j++) {
 			char *t = cell_text(json_array_get(rows, i), &cols[j]);
 			if (!t)
 				goto out;
 			cells[i * ncols + j] = t;
-			if (text_width(t) > width[j])
-				width[j] = text_width(t);
+			if (str_utf8_chars(t) > width[j])
+				width[j] = str_utf8_chars(t);
 		}
 	}
 	for (i = 0; i <= nrows; i++) {
@@ -276,7 +267,7 @@ int cli_table(const struct cli_col *cols, size_t ncols, json_t *rows)
 			const char *t = i == 0 ? cols[j].header : cells[(i - 1) * ncols + j];
 			cli_put_safe(stdout, t);
 			if (j + 1 < ncols)
-				printf("%*s", (int)(width[j] - text_width(t) + 2), "");
+				printf("%*s", (int)(width[j] - str_utf8_chars(t) + 2), "");
 		}
 		fputc('\n', stdout);
 	}

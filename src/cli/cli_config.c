@@ -4,6 +4,7 @@
  */
 #include "cli/cli_config.h"
 #include "util/err.h"
+#include "util/fs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -148,24 +149,6 @@ out:
 	return rc;
 }
 
-/* mkdir -p with mode 0700 for the missing components of an absolute path. */
-static int make_dirs(char *path)
-{
-	for (char *p = path + 1;; p++) {
-		if (*p != '/' && *p != 0)
-			continue;
-		char c = *p;
-		*p = 0;
-		int r = mkdir(path, 0700);
-		int e = errno;
-		*p = c;
-		if (r != 0 && e != EEXIST)
-			return PP_EIO;
-		if (c == 0)
-			return 0;
-	}
-}
-
 static int write_all(int fd, const char *p, size_t n)
 {
 	while (n > 0) {
@@ -223,7 +206,7 @@ int cli_config_save(const struct cli_auth *a, char err[CLI_CONFIG_ERR_LEN])
 		snprintf(err, CLI_CONFIG_ERR_LEN, "cannot locate the configuration directory");
 		goto out;
 	}
-	if ((rc = make_dirs(dir.data)) != 0) {
+	if ((rc = fs_mkdir_p(dir.data, 0700)) != 0) {
 		snprintf(err, CLI_CONFIG_ERR_LEN, "cannot create %s: %s", dir.data,
 		         strerror(errno));
 		goto out;

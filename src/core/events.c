@@ -3,6 +3,7 @@
  * the catalogue of event types with the sentences users read (events.h).
  */
 #include "core/events.h"
+#include "util/str.h"
 #include "store/store_events.h"
 #include "util/err.h"
 #include "util/timeutil.h"
@@ -24,12 +25,9 @@ int events_add_about(struct store_conn *c, int64_t now, const char *type, const 
 	free(td);
 	for (int i = 0; rc == 0 && i < nsubjects; i++) {
 		char lc[TXT(EMAIL_MAX)];
-		size_t n = 0;
 		if (!subjects[i] || !*subjects[i])
 			continue;
-		for (; subjects[i][n] && n + 1 < sizeof lc; n++)
-			lc[n] = (char)tolower((unsigned char)subjects[i][n]);
-		lc[n] = 0;
+		str_lower(lc, sizeof lc, subjects[i]);
 		rc = store_event_subject_add(c, id, lc);
 	}
 	return rc;

@@ -1,17 +1,9 @@
 /* valid.c - account field validation (see valid.h). */
 #include "core/valid.h"
+#include "util/str.h"
 #include "model.h"
 
 #include <string.h>
-
-size_t valid_utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
 
 const char *valid_username(const char *s)
 {
@@ -34,7 +26,7 @@ const char *valid_email(const char *s)
 	size_t n = strlen(s);
 	if (n == 0)
 		return "can't be blank";
-	if (valid_utf8_chars(s) > EMAIL_MAX)
+	if (str_utf8_chars(s) > EMAIL_MAX)
 		return "is too long (maximum is 254 characters)";
 	const char *at = strchr(s, '@');
 	if (!at || at == s || strchr(at + 1, '@'))
@@ -57,7 +49,7 @@ const char *valid_text(const char *s, size_t max, int allow_empty)
 {
 	if (!allow_empty && *s == 0)
 		return "can't be blank";
-	if (valid_utf8_chars(s) > max)
+	if (str_utf8_chars(s) > max)
 		return "is too long";
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)

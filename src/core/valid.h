@@ -8,7 +8,6 @@
 
 #include <stddef.h>
 
-size_t valid_utf8_chars(const char *s);
 const char *valid_username(const char *s);
 const char *valid_email(const char *s);
 /*

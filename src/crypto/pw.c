@@ -1,5 +1,6 @@
 /* pw.c - argon2id hashing with a concurrency cap, and the password policy. */
 #include "crypto/pw.h"
+#include "util/str.h"
 #include "util/err.h"
 
 #include <ctype.h>
@@ -101,18 +102,9 @@ static const char *const common[] = {
         "0987654321qw",  "987654321098",  "147258369147",   "michael12345",  "jessica12345",
 };
 
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 const char *pw_policy(const char *password, const char *username, const char *email)
 {
-	size_t n = utf8_chars(password);
+	size_t n = str_utf8_chars(password);
 	if (n < PW_MIN_CHARS)
 		return "is too short (minimum is 12 characters)";
 	if (n > PW_MAX_CHARS)

@@ -336,14 +336,6 @@ void sq_col_text(sqlite3_stmt *st, int col, char *dst, size_t cap)
 	dst[n] = 0;
 }
 
-void sq_lower_copy(char *dst, size_t cap, const char *src)
-{
-	size_t i = 0;
-	for (; src[i] && i + 1 < cap; i++)
-		dst[i] = (char)tolower((unsigned char)src[i]);
-	dst[i] = 0;
-}
-
 int sq_bind_text(sqlite3_stmt *st, int idx, const char *s)
 {
 	if (!s)

@@ -50,6 +50,5 @@ void sq_col_text(sqlite3_stmt *st, int col, char *dst, size_t cap);
 /* Binds a C string or NULL. */
 int sq_bind_text(sqlite3_stmt *st, int idx, const char *s);
 /* ASCII lower-case copy (how email_lc and event subjects are keyed). */
-void sq_lower_copy(char *dst, size_t cap, const char *src);
 
 #endif

@@ -1,5 +1,6 @@
 /* sq_acct.c - SQLite: users, sessions, API tokens and one-time links. */
 #include "store/sqlite/sq.h"
+#include "util/str.h"
 #include "store/store_acct.h"
 #include "util/err.h"
 
@@ -50,7 +51,7 @@ static int user_conflicts(struct store_conn *c, const struct user_rec *u, unsign
 {
 	char lc[sizeof u->email];
 	unsigned bits = 0;
-	sq_lower_copy(lc, sizeof lc, u->email);
+	str_lower(lc, sizeof lc, u->email);
 	sqlite3_stmt *st = sq_stmt(c, "SELECT username = ?1, email_lc = ?2 FROM users WHERE "
 	                              "(username = ?1 OR email_lc = ?2) AND id <> ?3");
 	if (!st)
@@ -89,7 +90,7 @@ int store_user_insert(struct store_conn *c, const struct user_rec *u, const char
 	           "deleted_at IS NULL)) ON CONFLICT DO NOTHING");
 	if (!st)
 		return PP_EDB;
-	sq_lower_copy(lc, sizeof lc, u->email);
+	str_lower(lc, sizeof lc, u->email);
 	sq_bind_text(st, 1, u->id);
 	sq_bind_text(st, 2, u->username);
 	sq_bind_text(st, 3, u->email);
@@ -121,7 +122,7 @@ int store_user_get(struct store_conn *c, const char *id, struct user_rec *u)
 int store_user_by_login(struct store_conn *c, const char *login, struct user_rec *u)
 {
 	char lc[TXT(EMAIL_MAX)];
-	sq_lower_copy(lc, sizeof lc, login);
+	str_lower(lc, sizeof lc, login);
 	sqlite3_stmt *st = sq_stmt(c, "SELECT " USER_COLS " FROM users WHERE (username = ? OR "
 	                              "email_lc = ?) AND deleted_at IS NULL");
 	if (!st)
@@ -138,7 +139,7 @@ int store_user_by_login(struct store_conn *c, const char *login, struct user_rec
 int store_user_email_check(struct store_conn *c, const char *email, const char *except_id)
 {
 	char lc[TXT(EMAIL_MAX)];
-	sq_lower_copy(lc, sizeof lc, email);
+	str_lower(lc, sizeof lc, email);
 	sqlite3_stmt *st = sq_stmt(c, "SELECT 1 FROM users WHERE email_lc = ? AND id <> ?");
 	if (!st)
 		return PP_EDB;
@@ -155,7 +156,7 @@ int store_user_update_profile(struct store_conn *c, const struct user_rec *u, un
 	char lc[sizeof u->email];
 	if (conflicts)
 		*conflicts = 0;
-	sq_lower_copy(lc, sizeof lc, u->email);
+	str_lower(lc, sizeof lc, u->email);
 	sqlite3_stmt *st = sq_stmt(
 	        c, "UPDATE users SET username = ?, email = ?, email_lc = ?, unconfirmed_email = ?, "
 	           "fullname = ?, company = ?, location = ?, email_newsletter = ? "

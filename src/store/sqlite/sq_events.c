@@ -1,5 +1,6 @@
 /* sq_events.c - SQLite: the events timeline (its anchor) and the mail outbox. */
 #include "store/sqlite/sq.h"
+#include "util/str.h"
 #include "store/store_events.h"
 #include "util/err.h"
 
@@ -78,34 +79,34 @@ int store_event_subject_add(struct store_conn *c, int64_t id, const char *subjec
 }
 
 /* Replaces, in place, every string equal to email (any case) or username. */
+/* 1 when x is a string that names the person (the email in any case, or the username). */
+#define SCRUB_MARK "user account deleted"
+
+static int names_person(const json_t *x, const char *email, const char *username)
+{
+	const char *s = json_string_value(x);
+	return s &&
+	       ((*email && strcasecmp(s, email) == 0) || (*username && strcmp(s, username) == 0));
+}
+
+/* Replaces every string naming the person, at any depth, by a mark. 1 when v changed. */
 static int scrub_json(json_t *v, const char *email, const char *username)
 {
 	int changed = 0;
 	const char *k;
 	json_t *x;
 	size_t i;
-	if (json_is_object(v)) {
-		json_object_foreach (v, k, x) {
-			if (json_is_string(x) &&
-			    ((*email && strcasecmp(json_string_value(x), email) == 0) ||
-			     (*username && strcmp(json_string_value(x), username) == 0))) {
-				json_object_set_new(v, k, json_string("user account deleted"));
-				changed = 1;
-			} else {
-				changed |= scrub_json(x, email, username);
-			}
-		}
-	} else if (json_is_array(v)) {
-		json_array_foreach (v, i, x) {
-			if (json_is_string(x) &&
-			    ((*email && strcasecmp(json_string_value(x), email) == 0) ||
-			     (*username && strcmp(json_string_value(x), username) == 0))) {
-				json_array_set_new(v, i, json_string("user account deleted"));
-				changed = 1;
-			} else {
-				changed |= scrub_json(x, email, username);
-			}
-		}
+	json_object_foreach (v, k, x) {
+		if (names_person(x, email, username))
+			changed = !json_object_set_new(v, k, json_string(SCRUB_MARK)) || changed;
+		else
+			changed |= scrub_json(x, email, username);
+	}
+	json_array_foreach (v, i, x) {
+		if (names_person(x, email, username))
+			changed = !json_array_set_new(v, i, json_string(SCRUB_MARK)) || changed;
+		else
+			changed |= scrub_json(x, email, username);
 	}
 	return changed;
 }
@@ -114,7 +115,7 @@ int store_event_scrub(struct store_conn *c, const char *user_id, const char *ema
                       const char *username)
 {
 	char lc[TXT(EMAIL_MAX)];
-	sq_lower_copy(lc, sizeof lc, email);
+	str_lower(lc, sizeof lc, email);
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE events SET type_data = '{}' WHERE user_id = ? AND "
 	                              "app_id IS NULL");
 	if (!st)
