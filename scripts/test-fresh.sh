@@ -96,7 +96,7 @@ setsid bash -c "$(declare -p root envs); $(declare -f inside); inside 'PAASPORT_
 srv_pid=$!
 up=""
 for _ in $(seq 1 1800); do
-	if out=$(exec 3<>"/dev/tcp/127.0.0.1/$port" && printf 'GET /healthz HTTP/1.0\r\n\r\n' >&3 && cat <&3) 2>/dev/null &&
+	if out=$( (exec 3<>"/dev/tcp/127.0.0.1/$port" && printf 'GET /healthz HTTP/1.0\r\n\r\n' >&3 && cat <&3) 2>/dev/null) &&
 		[[ "$out" == "HTTP/1."?" 200"* ]]; then
 		up=1
 		break
@@ -105,7 +105,7 @@ for _ in $(seq 1 1800); do
 	sleep 1
 done
 [ -n "$up" ] || fail "make run" "$logs/make-run.log"
-url=$(grep -o 'http://[^ ]*' "$logs/make-run.log" | head -n1 || true)
+url=$(sed -n 's/^paasportd is running: open \([^ ]*\).*/\1/p' "$logs/make-run.log" | head -n1)
 say "make run: /healthz answers ${url:+($url)}"
 kill -TERM -- "-$srv_pid" 2>/dev/null || true
 wait "$srv_pid" 2>/dev/null || true
