@@ -1,6 +1,11 @@
-/* req.c - the request accessors and the answer a handler builds (see req.h). */
+/* req.c - the request accessors, the answer a handler builds and the description of a
+ * failure (see req.h and api.h), and the use-case context of a request. */
 #include "api/req.h"
+#include "api/api.h"
 #include "store/store.h"
+#include "util/clock.h"
+#include "util/err.h"
+#include "util/jx.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -108,4 +113,70 @@ void req_release(struct req *r)
 	r->fail.errors = r->fail.extra = NULL;
 	json_decref(r->json);
 	r->json = NULL;
+}
+
+/* ---- describing failures ---- */
+
+int api_fail(struct req *r, int rc, const char *msg)
+{
+	r->fail.msg = msg;
+	return rc;
+}
+
+int api_invalid(struct req *r, json_t *errors)
+{
+	json_decref(r->fail.errors);
+	r->fail.errors = errors;
+	return PP_EINVAL;
+}
+
+int api_invalid1(struct req *r, const char *field, const char *msg)
+{
+	json_t *e = json_object();
+	jx_error_add(e, field, msg);
+	return api_invalid(r, e);
+}
+
+int api_rc(struct req *r, int rc, const char *resource)
+{
+	r->fail.resource = resource;
+	return rc;
+}
+
+int api_fail_extra(struct req *r, int rc, const char *msg, json_t *extra)
+{
+	json_decref(r->fail.extra);
+	r->fail.extra = extra;
+	r->fail.msg = msg;
+	return rc;
+}
+
+int api_login_failure(struct req *r, enum login_result res)
+{
+	switch (res) {
+	case LOGIN_THROTTLED: return PP_EBUSY; /* retry_ms set by the use case */
+	case LOGIN_LOCKED:
+		return api_fail(r, PP_ELOCKED,
+		                "too many failed logins: the account is locked for a while, "
+		                "retry later or reset the password");
+	default: return api_fail(r, PP_EAUTH, "invalid credentials");
+	}
+}
+
+int64_t api_now(const struct req *r)
+{
+	return clock_now_ms(&r->app->clock);
+}
+
+struct core_ctx api_ctx(struct req *r)
+{
+	const char *ua = req_header(r, "User-Agent");
+	struct core_ctx cx = {
+	        .app = r->app,
+	        .db = req_db(r),
+	        .now = clock_now_ms(&r->app->clock),
+	        .ip = r->ip,
+	        .user_agent = ua ? ua : "",
+	};
+	return cx;
 }
