@@ -162,3 +162,25 @@ def test_token_last_use_is_written_once_a_minute(srv):
     srv.advance(seconds=31)
     c.get("/v1/users/self")
     assert last_used() > first
+
+
+def test_email_confirmation_link_lasts_a_day(srv):
+    def change_email(who):
+        c = Client(srv, new_token(srv, who["username"])["token"])
+        new = unique() + "@example.net"
+        assert c.put("/v1/users/account", {"user": {"email": new}}).status_code == 200
+        body = srv.wait_mail(new, "Confirm your new email")["body"]
+        return c, new, body.split("/#/confirm-email/")[1].split()[0]
+
+    def confirm(token):
+        return requests.post(srv.url + "/v1/users/email/confirm", json={"token": token},
+                             timeout=30)
+
+    old_c, old_new, old_tok = change_email(signup(srv))
+    srv.advance(hours=12)
+    young_c, young_new, young_tok = change_email(signup(srv))
+    srv.advance(hours=12, seconds=1)
+    assert confirm(old_tok).status_code == 422  # a day and a second old
+    assert old_c.get("/v1/users/self").json()["user"]["email"] != old_new
+    assert confirm(young_tok).status_code == 200  # half a day old
+    assert young_c.get("/v1/users/self").json()["user"]["email"] == young_new
