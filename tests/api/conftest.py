@@ -2,7 +2,12 @@
 with a fresh SQLite database, and talk to it over HTTP.
 
 PAASPORT_BIN names the folder holding paasportd and paasport (bin/ by default;
-the ASan build's folder under `make test-asan`)."""
+the ASan build's folder under `make test-asan`).
+
+Every server starts with PAASPORT_TEST_CLOCK=1: a test makes time pass with
+`server.advance(...)` (POST /v1/_test/clock), never by rewriting rows. The clock
+only moves forward and belongs to one process: a module-scoped server shows later
+tests the time its earlier tests advanced."""
 import json
 import os
 import shutil
@@ -31,7 +36,7 @@ def free_port():
 class Server:
     """One paasportd process with its own database and log file."""
 
-    def __init__(self, env=None, db=None):
+    def __init__(self, env=None, db=None, test_clock=True):
         self.dir = tempfile.mkdtemp(prefix="paasport-test-")
         self.db = db or os.path.join(self.dir, "paasport.db")
         self.port = free_port()
@@ -51,6 +56,12 @@ class Server:
             "PAASPORT_PWHASH_MEMLIMIT_KIB": "8192",
             "PAASPORT_PWHASH_OPSLIMIT": "1",
         })
+        # tests move the server's clock with advance(); test_clock=False starts one
+        # as production does (the clock route is then an unknown route)
+        if test_clock:
+            self.env["PAASPORT_TEST_CLOCK"] = "1"
+        else:
+            self.env.pop("PAASPORT_TEST_CLOCK", None)
         self.env.update(env or {})
         self.proc = None
         self.start()
@@ -96,7 +107,9 @@ class Server:
         return out
 
     def sql(self, query, *args):
-        """Reads the store directly (what a user would check afterwards)."""
+        """Reads the store directly (what a user would check afterwards). Writing is
+        only for a state no API can reach (a suspended account, a foreign schema):
+        to make time pass, use advance()."""
         import sqlite3
         con = sqlite3.connect(self.db, timeout=10)
         try:
@@ -105,6 +118,16 @@ class Server:
             return rows
         finally:
             con.close()
+
+    def advance(self, ms=0, *, seconds=0, minutes=0, hours=0, days=0):
+        """Moves this server's clock forward (POST /v1/_test/clock) and returns its new
+        time in ms. The clock never goes back; the real time keeps running on top."""
+        ms = int(ms + 1000 * (seconds + 60 * minutes + 3600 * hours + 86400 * days))
+        r = requests.post(self.url + "/v1/_test/clock", json={"advance_ms": ms}, timeout=30)
+        assert r.status_code == 200, r.text
+        now = r.json()["now_ms"]
+        assert isinstance(now, int) and now >= time.time() * 1000 + ms - 60000, r.text
+        return now
 
     def mails(self):
         """Mails written to the log (no SMTP server configured)."""
