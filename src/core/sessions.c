@@ -9,8 +9,8 @@
 #include <string.h>
 
 /* A new session for u, stored by the hash of a new cookie secret. */
-static int session_open(const struct core_ctx *cx, const struct user_rec *u,
-                        struct session_rec *s, char secret[SESSIONS_SECRET_MAX])
+static int session_open(const struct core_ctx *cx, const struct user_rec *u, struct session_rec *s,
+                        char secret[SESSIONS_SECRET_MAX])
 {
 	char hash[RAND_SHA256_HEX_LEN];
 	memset(s, 0, sizeof *s);

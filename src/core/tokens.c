@@ -67,8 +67,7 @@ int tokens_list(const struct core_ctx *cx, const char *user_id,
 	return store_token_list(cx->db, user_id, cb, arg);
 }
 
-int tokens_get(const struct core_ctx *cx, const char *user_id, const char *id,
-               struct token_rec *t)
+int tokens_get(const struct core_ctx *cx, const char *user_id, const char *id, struct token_rec *t)
 {
 	return store_token_get(cx->db, user_id, id, t);
 }

@@ -25,8 +25,7 @@ int tokens_create(const struct core_ctx *cx, const char *user_id, const char *na
 int tokens_list(const struct core_ctx *cx, const char *user_id,
                 void (*cb)(const struct token_rec *, void *), void *arg);
 /* PP_ENOTFOUND when user_id has no token id. */
-int tokens_get(const struct core_ctx *cx, const char *user_id, const char *id,
-               struct token_rec *t);
+int tokens_get(const struct core_ctx *cx, const char *user_id, const char *id, struct token_rec *t);
 /* A new secret for the token id of user_id (its version goes up, so JWTs issued for the old
  * one stop working): *t as it is now, the new value in secret (the caller wipes it). */
 int tokens_renew(const struct core_ctx *cx, const char *user_id, const char *id,
