@@ -3,16 +3,14 @@
 #include "api/api.h"
 #include "util/clock.h"
 #include "api/metrics.h"
+#include "store/store.h"
 #include "store/store_events.h"
 #include "util/err.h"
 
 int api_healthz(struct req *r)
 {
-	int64_t n;
-	if (store_mail_pending(req_db(r), &n) != 0) {
-		reply_error(r, 503, "database unavailable");
-		return 0;
-	}
+	if (store_ping(req_db(r)) != 0)
+		return api_fail(r, PP_EBUSY, "database unavailable");
 	reply_json(r, 200, json_pack("{s:s}", "status", "ok"));
 	return 0;
 }
@@ -25,8 +23,7 @@ int api_metrics(struct req *r)
 	store_mail_pending(req_db(r), &queue);
 	if (metrics_render(r->app->metrics, queue, &b) != 0) {
 		buf_release(&b);
-		reply_internal(r, "metrics", PP_ETOOBIG);
-		return 0;
+		return api_rc(r, PP_EIO, "metrics");
 	}
 	size_t len;
 	char *s = buf_detach(&b, &len);

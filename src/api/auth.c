@@ -1,27 +1,16 @@
-/* auth.c - credential resolution and the CSRF check (see auth.h). */
+/* auth.c - the credential a request carries, and the CSRF check (see auth.h). */
 #include "api/auth.h"
 #include "api/api.h"
+#include "core/credentials.h"
 #include "core/login.h"
-#include "crypto/jwt.h"
-#include "crypto/jwtcache.h"
+#include "core/tokens.h"
 #include "crypto/pw.h"
-#include "crypto/rand.h"
-#include "store/store_acct.h"
-#include "util/clock.h"
 #include "util/err.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-void auth_new_token_secret(char secret[96], char hash[65])
-{
-	char b64[RAND_SECRET_MAX];
-	rand_secret_b64(AUTH_TOKEN_BYTES, b64);
-	snprintf(secret, 96, "%s%s", AUTH_TOKEN_PREFIX, b64);
-	rand_sha256_hex(secret, strlen(secret), hash);
-}
 
 int auth_parse_basic(const char *header, char *user, size_t ucap, char *pass, size_t pcap)
 {
@@ -53,77 +42,29 @@ int auth_parse_basic(const char *header, char *user, size_t ucap, char *pass, si
 	return 0;
 }
 
-static void touch_token(struct req *r, const struct token_rec *t, int64_t now)
+/* Bearer tk-us-... (an API token) or Bearer <JWT>. */
+static int auth_bearer(struct req *r, const char *tok)
 {
-	if (now - t->last_used_at >= AUTH_TOUCH_MS)
-		store_token_touch(req_db(r), t->id, now);
-}
-
-static int auth_raw_token(struct req *r, const char *tok)
-{
-	char hash[RAND_SHA256_HEX_LEN];
+	struct core_ctx cx = api_ctx(r);
 	struct token_rec t;
-	rand_sha256_hex(tok, strlen(tok), hash);
-	int rc = store_auth_token_by_hash(req_db(r), hash, &t, &r->user);
-	if (rc == PP_ENOTFOUND)
-		return PP_EAUTH;
+	int jwt = strncmp(tok, TOKENS_PREFIX, strlen(TOKENS_PREFIX)) != 0;
+	int rc = jwt ? cred_jwt(&cx, tok, &r->user, &t) : cred_token(&cx, tok, &r->user, &t);
 	if (rc)
 		return rc;
-	touch_token(r, &t, clock_now_ms(&r->app->clock));
 	snprintf(r->token_id, sizeof r->token_id, "%s", t.id);
-	r->auth = AUTH_TOKEN;
+	r->auth = jwt ? AUTH_JWT : AUTH_TOKEN;
 	return 0;
 }
 
-static int auth_jwt(struct req *r, const char *tok)
-{
-	struct jwt_claims c;
-	struct token_rec t;
-	int64_t now = clock_now_ms(&r->app->clock);
-	size_t len = strlen(tok);
-	int rc = jwtcache_get(r->app->jwts, tok, len, now / 1000, &c);
-	if (rc == PP_ENOTFOUND) {
-		if ((rc = jwt_verify(r->app->jwt_key, tok, len, now / 1000, &c)) != 0)
-			return rc;
-		jwtcache_put(r->app->jwts, tok, len, &c);
-	}
-	/* revocation: the token must still exist with the same secret version, and
-	 * the account's auth epoch (bumped on password change) must match */
-	rc = store_auth_token_by_id(req_db(r), c.tid, &t, &r->user);
-	if (rc == PP_ENOTFOUND)
-		return PP_EAUTH;
-	if (rc)
-		return rc;
-	if (t.version != c.tv || strcmp(t.user_id, c.sub) != 0 || r->user.auth_epoch != c.ae) {
-		memset(&r->user, 0, sizeof r->user);
-		return PP_EAUTH;
-	}
-	touch_token(r, &t, now);
-	snprintf(r->token_id, sizeof r->token_id, "%s", t.id);
-	r->auth = AUTH_JWT;
-	return 0;
-}
-
+/* The session cookie; a stale or expired one leaves the request anonymous. */
 static int auth_session(struct req *r, const char *cookie)
 {
-	char hash[RAND_SHA256_HEX_LEN];
-	int64_t now = clock_now_ms(&r->app->clock);
-	rand_sha256_hex(cookie, strlen(cookie), hash);
-	int rc = store_auth_session_by_hash(req_db(r), hash, &r->session, &r->user);
+	struct core_ctx cx = api_ctx(r);
+	int rc = cred_session(&cx, cookie, &r->user, &r->session);
 	if (rc == PP_ENOTFOUND)
-		return 0; /* stale cookie: anonymous */
+		return 0;
 	if (rc)
 		return rc;
-	if (r->session.expires_at <= now) {
-		memset(&r->user, 0, sizeof r->user);
-		return 0;
-	}
-	if (now - r->session.last_seen_at >= AUTH_TOUCH_MS) {
-		int64_t exp = now + AUTH_SESSION_IDLE_MS;
-		if (exp > r->session.created_at + AUTH_SESSION_MAX_MS)
-			exp = r->session.created_at + AUTH_SESSION_MAX_MS;
-		store_session_touch(req_db(r), r->session.id, now, exp);
-	}
 	r->auth = AUTH_SESSION;
 	return 0;
 }
@@ -142,14 +83,13 @@ static int auth_basic(struct req *r, const char *h)
 	enum login_result res;
 	int rc = login_password(&cx, user, pass, &r->user, &res, &r->fail.retry_ms);
 	sodium_memzero(pass, sizeof pass);
-	if (rc)
-		return rc;
-	if (res == LOGIN_OK) {
+	if (rc == 0 && res == LOGIN_OK) {
 		r->auth = AUTH_BASIC;
 		return 0;
 	}
 	memset(&r->user, 0, sizeof r->user);
-	return api_login_failure(r, res);
+	/* a store failure stays what it is (503, 500...), never a 401 */
+	return rc ? rc : api_login_failure(r, res);
 }
 
 int auth_request(struct req *r)
@@ -160,9 +100,7 @@ int auth_request(struct req *r)
 		const char *tok = h + 7;
 		while (*tok == ' ')
 			tok++;
-		if (strncmp(tok, AUTH_TOKEN_PREFIX, strlen(AUTH_TOKEN_PREFIX)) == 0)
-			return auth_raw_token(r, tok);
-		return auth_jwt(r, tok);
+		return auth_bearer(r, tok);
 	}
 	if (h && strncasecmp(h, "Basic ", 6) == 0)
 		return (r->route->flags & ROUTE_BASIC) ? auth_basic(r, h) : PP_EAUTH;
