@@ -1,0 +1,86 @@
+/*
+ * accounts.h - the account use cases: sign-up (with a referral code), the
+ * profile update (fields, newsletter, email change by mailed confirmation
+ * link, password change needing the current password), email confirmation,
+ * password reset by mailed one-time link, account deletion by mailed link
+ * (erase_account of core/erase.c does the erasing) and the referral link.
+ *
+ * Results: 0, or PP_EINVAL with the field errors in `errors` (a JSON object
+ * field -> [messages], the caller's, filled with jx_error_add; a username or
+ * email another account holds is the error "is already taken" on that field),
+ * or PP_ECONFLICT for a deletion refused while the account owns apps (their
+ * names in `owned_apps`, an array of the caller's), or another PP_E* code
+ * (store failure, PP_ENOTFOUND for a vanished account). Each use case runs its
+ * own transactions, records its events and enqueues its mails (texts in
+ * mail/templates.c), and wakes the mail sender once committed.
+ */
+#ifndef PP_ACCOUNTS_H
+#define PP_ACCOUNTS_H
+
+#include "core/core.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define ACCOUNTS_LINK_TOKEN_BYTES      32 /* mailed one-time links */
+#define ACCOUNTS_EMAIL_CONFIRM_TTL_MS  (24LL * 3600 * 1000)
+#define ACCOUNTS_PASSWORD_RESET_TTL_MS (3600LL * 1000)
+#define ACCOUNTS_DELETE_TTL_MS         (24LL * 3600 * 1000)
+#define ACCOUNTS_DELETE_REASON_MAX     2000 /* characters of reason and of details */
+#define ACCOUNTS_REFERRAL_CODE_MAX     64   /* bytes; a longer code given at sign-up is ignored */
+#define ACCOUNTS_REFERRAL_LINK_MAX     32   /* hex digits in /r/:code */
+#define ACCOUNTS_LINK_TOKEN_MAX        128  /* bytes of a token the client sends back */
+
+struct accounts_signup {
+	const char *email, *username, *password; /* NULL: absent */
+	const char *fullname, *referral_code;    /* optional */
+};
+
+/* Creates the account; *u is the new account as stored. */
+int accounts_signup(const struct core_ctx *cx, const struct accounts_signup *in, json_t *errors,
+                    struct user_rec *u);
+
+struct accounts_profile {
+	const char *username, *email, *fullname, *company, *location; /* NULL: unchanged */
+	const char *password, *password_confirmation, *current_password;
+	int newsletter; /* 0/1, -1: unchanged */
+};
+
+/*
+ * Updates self's profile. A new email becomes unconfirmed_email and a link is
+ * mailed to it (with a notice to the current address); giving the current
+ * address back cancels a pending change. A new password needs the current one;
+ * it signs out every other session (keep_session_id, may be NULL, stays) and
+ * every bearer JWT issued before. *u is the account after the update.
+ */
+int accounts_update(const struct core_ctx *cx, const struct user_rec *self,
+                    const char *keep_session_id, const struct accounts_profile *in, json_t *errors,
+                    struct user_rec *u);
+
+/* Makes the address of a confirm_email link the account's email; *u is the account. */
+int accounts_email_confirm(const struct core_ctx *cx, const char *token, json_t *errors,
+                           struct user_rec *u);
+
+/* Mails a reset link when an account has exactly this email; the caller answers the
+ * same whatever the result (no enumeration). */
+int accounts_reset_request(const struct core_ctx *cx, const char *email);
+
+/* Sets the password of the reset link's account and signs out every session. */
+int accounts_reset_perform(const struct core_ctx *cx, const char *token, const char *password,
+                           json_t *errors);
+
+/* Mails self a deletion link; deletion_id receives the id the link carries. */
+int accounts_delete_request(const struct core_ctx *cx, const struct user_rec *self,
+                            json_t *owned_apps, char deletion_id[ID_MAX]);
+
+/* Erases the account of the link (deletion_id and token must match). reason and
+ * details (may be NULL) are checked for length and never stored. */
+int accounts_delete_confirm(const struct core_ctx *cx, const char *deletion_id, const char *token,
+                            const char *reason, const char *details, json_t *errors,
+                            json_t *owned_apps);
+
+/* Where /r/:code sends the browser: the sign-up page, carrying the code when it is
+ * 1 to ACCOUNTS_REFERRAL_LINK_MAX lowercase hex digits. Pure. */
+void accounts_referral_location(const char *code, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * templates.h - every mail text of the product, in one place: each function
+ * fills a subject and a body (CRLF lines, as the outbox sends them) from typed
+ * arguments. Use cases call one and enqueue the result with mailer_enqueue().
+ * Pure: no I/O, no clock. Names given by users (usernames, app names) have
+ * their control characters replaced by '?', so a CR or LF in one can neither
+ * reach a header nor forge lines of the body; subjects hold no argument at all.
+ */
+#ifndef PP_TEMPLATES_H
+#define PP_TEMPLATES_H
+
+#define TEMPLATES_SUBJECT_MAX 128
+#define TEMPLATES_BODY_MAX    4096 /* bytes, with the NUL; PP_ETOOBIG beyond */
+
+struct templates_mail {
+	char subject[TEMPLATES_SUBJECT_MAX];
+	char body[TEMPLATES_BODY_MAX];
+};
+
+/*
+ * The generic mailed one-time link: intro, then public_url path token, then the
+ * "ignore this mail" line. The link templates below are made with it; kept
+ * public for the compatibility shim api_mail_link (api_users.c).
+ */
+int templates_link(struct templates_mail *m, const char *subject, const char *intro,
+                   const char *public_url, const char *path, const char *token);
+
+/* To the new address: the link that makes it the account's email (24 hours). */
+int templates_email_confirm(struct templates_mail *m, const char *public_url, const char *token);
+/* To the old address: a change of address was asked. */
+int templates_email_change_notice(struct templates_mail *m);
+/* The password was changed from the profile (other sessions signed out). */
+int templates_password_changed(struct templates_mail *m);
+/* The password reset link (one hour, once). */
+int templates_password_reset_link(struct templates_mail *m, const char *public_url,
+                                  const char *token);
+/* The password was reset with the mailed link (every session signed out). */
+int templates_password_reset_done(struct templates_mail *m);
+/* The account deletion link for deletion_id (24 hours, once). */
+int templates_account_delete(struct templates_mail *m, const char *public_url,
+                             const char *deletion_id, const char *token);
+/* The invitation to collaborate on app_name, from inviter (a username; 7 days). */
+int templates_collab_invite(struct templates_mail *m, const char *public_url, const char *inviter,
+                            const char *app_name, const char *token);
+
+#endif
