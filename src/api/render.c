@@ -3,7 +3,7 @@
 #include "api/api.h"
 #include "core/apps.h"
 #include "core/events.h"
-#include "store/store_apps.h"
+#include "model.h"
 #include "util/paging.h"
 #include "util/timeutil.h"
 

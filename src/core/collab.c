@@ -46,8 +46,8 @@ static int invite_mail(const struct core_ctx *cx, const char *to, const char *in
 	                 "paasport\r\n",
 	                 intro, cx->app->cfg->public_url, "/#/invitation/", token);
 	if (rc == 0 && b.data)
-		rc = mailer_enqueue(cx->db, cx->now, to, "You are invited to collaborate on a paasport app",
-		                    b.data);
+		rc = mailer_enqueue(cx->db, cx->now, to,
+		                    "You are invited to collaborate on a paasport app", b.data);
 	buf_release(&b);
 	return rc;
 }
@@ -59,8 +59,8 @@ int collab_list(const struct core_ctx *cx, const struct app_rec *a,
 }
 
 int collab_invite(const struct core_ctx *cx, const struct user_rec *inviter,
-                  const struct app_rec *a, const char *email, int is_limited,
-                  struct collab_rec *k, struct apps_err *e)
+                  const struct app_rec *a, const char *email, int is_limited, struct collab_rec *k,
+                  struct apps_err *e)
 {
 	char token[RAND_SECRET_MAX], hash[RAND_SHA256_HEX_LEN];
 	struct user_rec u;
@@ -70,7 +70,8 @@ int collab_invite(const struct core_ctx *cx, const struct user_rec *inviter,
 	if (!email || (m = valid_email(email)))
 		return fail(e, PP_EINVAL, "email", email ? m : "can't be blank");
 	if (strcasecmp(email, a->owner_email) == 0)
-		return fail(e, PP_EINVAL, "email", "is the owner's: the owner is not a collaborator");
+		return fail(e, PP_EINVAL, "email",
+		            "is the owner's: the owner is not a collaborator");
 	memset(k, 0, sizeof *k);
 	rand_id("co", k->id);
 	snprintf(k->app_id, sizeof k->app_id, "%s", a->id);
@@ -97,9 +98,9 @@ int collab_invite(const struct core_ctx *cx, const struct user_rec *inviter,
 		goto out;
 	}
 	if (rc || (rc = store_collab_insert(cx->db, k, hash)) ||
-	    (rc = events_add_about(cx->db, cx->now, "new_collaborator", inviter->id, a->id,
-	                           a->name, events_data_collab_invited(k->email, k->is_limited),
-	                           about, 1)) ||
+	    (rc = events_add_about(cx->db, cx->now, "new_collaborator", inviter->id, a->id, a->name,
+	                           events_data_collab_invited(k->email, k->is_limited), about,
+	                           1)) ||
 	    (rc = invite_mail(cx, k->email, inviter->username, a->name, token)) ||
 	    (rc = store_tx_commit(cx->db)))
 		goto out;
@@ -174,8 +175,8 @@ int collab_set_limited(const struct core_ctx *cx, const char *user_id, const str
 		k->is_limited = is_limited;
 		const char *about[] = {k->user_id, k->email};
 		if ((rc = store_collab_set_limited(cx->db, k->id, is_limited)) ||
-		    (rc = events_add_about(cx->db, cx->now, "change_collaborator_role", user_id, a->id,
-		                           a->name, events_data_collab(k, 1), about, 2)))
+		    (rc = events_add_about(cx->db, cx->now, "change_collaborator_role", user_id,
+		                           a->id, a->name, events_data_collab(k, 1), about, 2)))
 			goto out;
 	}
 	rc = store_tx_commit(cx->db);

@@ -25,8 +25,8 @@ int collab_list(const struct core_ctx *cx, const struct app_rec *a,
  * invalid, the owner's, or already a collaborator's or invited.
  */
 int collab_invite(const struct core_ctx *cx, const struct user_rec *inviter,
-                  const struct app_rec *a, const char *email, int is_limited,
-                  struct collab_rec *k, struct apps_err *e);
+                  const struct app_rec *a, const char *email, int is_limited, struct collab_rec *k,
+                  struct apps_err *e);
 
 /*
  * user accepts the invitation of token: *a receives the app as user now sees
