@@ -1,6 +1,10 @@
 /* render.c - records to API JSON (see render.h). */
 #include "api/render.h"
-#include "store/store_apps.h"
+#include "api/api.h"
+#include "core/apps.h"
+#include "core/events.h"
+#include "model.h"
+#include "util/paging.h"
 #include "util/timeutil.h"
 
 #include <string.h>
@@ -120,4 +124,88 @@ json_t *render_formation(const struct formation_rec *f, int n)
 		json_array_append_new(arr, json_pack("{s:s, s:i, s:s}", "name", f[i].type, "amount",
 		                                     f[i].amount, "size", f[i].size));
 	return arr;
+}
+
+json_t *render_collab_owner(const struct app_rec *a)
+{
+	return json_pack("{s:s, s:o, s:s, s:s, s:s, s:b, s:s, s:s, s:o, s:n}", "id", a->owner_id,
+	                 "email", a->owner_email[0] ? json_string(a->owner_email) : json_null(),
+	                 "user_id", a->owner_id, "username", a->owner_username, "status", "owner",
+	                 "is_limited", 0, "app_id", a->id, "app_name", a->name, "created_at",
+	                 render_time(a->created_at), "expires_at");
+}
+
+json_t *render_container_sizes(void)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < apps_sizes_count; i++) {
+		const struct container_size *s = &apps_sizes[i];
+		json_array_append_new(
+		        arr, json_pack("{s:s, s:s, s:s, s:i, s:I, s:i, s:i}", "id", s->name, "name",
+		                       s->name, "human_name", s->human_name, "ordinal", s->ordinal,
+		                       "memory", (json_int_t)s->memory, "hourly_price",
+		                       s->hourly_cents, "thirtydays_price", s->hourly_cents * 720));
+	}
+	return arr;
+}
+
+json_t *render_event_types(void)
+{
+	json_t *arr = json_array();
+	/* the Scalingo shape (the name doubles as the id) plus the sentence template */
+	for (size_t i = 0; i < events_types_count; i++) {
+		const struct event_type_info *t = &events_types[i];
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", t->name,
+		                                     "name", t->name, "display_name",
+		                                     t->display_name, "description", t->description,
+		                                     "template", t->template));
+	}
+	return arr;
+}
+
+json_t *render_timeline_meta(const struct paging *p, int64_t total, int64_t anchor)
+{
+	json_t *meta = paging_meta(p, total);
+	json_object_set_new(json_object_get(meta, "pagination"), "anchor",
+	                    json_integer((json_int_t)anchor));
+	return meta;
+}
+
+void render_list_init(struct render_list *l, const struct config *cfg)
+{
+	l->items = json_array();
+	l->cfg = cfg;
+}
+
+void render_list_app(const struct app_rec *a, void *list)
+{
+	struct render_list *l = list;
+	json_array_append_new(l->items, render_app(a, l->cfg));
+}
+
+void render_list_collab(const struct collab_rec *k, void *list)
+{
+	json_array_append_new(((struct render_list *)list)->items, render_collab(k));
+}
+
+void render_list_event(const struct event_rec *e, void *list)
+{
+	json_array_append_new(((struct render_list *)list)->items, render_event(e));
+}
+
+int render_list_reply(struct req *r, int rc, struct render_list *l, const char *key, json_t *meta,
+                      const char *resource)
+{
+	json_t *items = l->items;
+	l->items = NULL;
+	if (rc) {
+		json_decref(items);
+		json_decref(meta);
+		return api_rc(r, rc, resource);
+	}
+	if (meta)
+		reply_json(r, 200, json_pack("{s:o, s:o}", key, items, "meta", meta));
+	else
+		reply_json(r, 200, json_pack("{s:o}", key, items));
+	return 0;
 }

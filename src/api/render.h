@@ -2,6 +2,7 @@
 #ifndef PP_RENDER_H
 #define PP_RENDER_H
 
+#include "api/req.h"
 #include "config.h"
 #include "store/store_acct.h"
 #include "store/store_events.h"
@@ -19,5 +20,35 @@ struct formation_rec;
 json_t *render_app(const struct app_rec *a, const struct config *cfg);
 json_t *render_collab(const struct collab_rec *k);
 json_t *render_formation(const struct formation_rec *f, int n);
+/* The app's owner as the first entry of its collaborators list. */
+json_t *render_collab_owner(const struct app_rec *a);
+/* The catalogues: GET /v1/features/container_sizes, GET /v1/event_types (arrays). */
+json_t *render_container_sizes(void);
+json_t *render_event_types(void);
+/* A timeline page's meta: {"pagination": {..., "anchor"}} */
+struct paging;
+json_t *render_timeline_meta(const struct paging *p, int64_t total, int64_t anchor);
+
+/*
+ * The shape the list answers share: records collected through a use case's
+ * callback into an array, then 200 {key: [...], (meta)}. Usage:
+ *   struct render_list l;
+ *   render_list_init(&l, r->app->cfg);
+ *   return render_list_reply(r, apps_list(&cx, id, render_list_app, &l), &l, "apps", NULL,
+ *                            "app");
+ */
+struct render_list {
+	json_t *items;
+	const struct config *cfg;
+};
+void render_list_init(struct render_list *l, const struct config *cfg);
+/* Callbacks appending one record to the struct render_list *list. */
+void render_list_app(const struct app_rec *a, void *list);
+void render_list_collab(const struct collab_rec *k, void *list);
+void render_list_event(const struct event_rec *e, void *list);
+/* rc 0: replies 200 {key: items} (plus "meta": meta when not NULL; stolen) and returns 0;
+ * else frees what was collected and returns api_rc(r, rc, resource). */
+int render_list_reply(struct req *r, int rc, struct render_list *l, const char *key, json_t *meta,
+                      const char *resource);
 
 #endif

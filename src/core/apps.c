@@ -1,5 +1,8 @@
-/* apps.c - app names, container sizes, scale validation, git repositories. */
+/* apps.c - app names, container sizes, scale validation, git repositories, and
+ * the app use cases (see apps.h). */
 #include "core/apps.h"
+#include "core/events.h"
+#include "crypto/rand.h"
 #include "util/err.h"
 #include "util/jx.h"
 #include "util/log.h"
@@ -244,4 +247,173 @@ int apps_repo_remove(const char *root, const char *app_id)
 	if (lstat(path, &sb) != 0)
 		return 0; /* already gone */
 	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : PP_EIO;
+}
+
+/* ---- use cases ---- */
+
+static int fail(struct apps_err *e, int rc, const char *field, const char *msg)
+{
+	e->field = field;
+	e->msg = msg;
+	return rc;
+}
+
+int apps_create(const struct core_ctx *cx, const char *owner_id, const char *name,
+                struct app_rec *a, struct apps_err *e)
+{
+	const char *root = cx->app->cfg->repo_root, *m;
+	struct formation_rec f;
+	int rc, repo_made = 0;
+
+	if (!name || !*name)
+		return fail(e, PP_EINVAL, "name", "can't be blank");
+	if ((m = apps_valid_name(name)))
+		return fail(e, PP_EINVAL, "name", m);
+	memset(a, 0, sizeof *a);
+	rand_id("ap", a->id);
+	snprintf(a->name, sizeof a->name, "%s", name);
+	snprintf(a->owner_id, sizeof a->owner_id, "%s", owner_id);
+	snprintf(a->status, sizeof a->status, "new");
+	a->created_at = a->updated_at = cx->now;
+	a->role = ROLE_OWNER;
+	memset(&f, 0, sizeof f);
+	snprintf(f.type, sizeof f.type, APPS_DEFAULT_TYPE);
+	snprintf(f.size, sizeof f.size, APPS_DEFAULT_SIZE);
+	f.amount = 1;
+	/* a taken name is the unique constraint's PP_ECONFLICT, never a read before */
+	if ((rc = store_tx_begin(cx->db, STORE_TX_WRITE)) || (rc = store_app_insert(cx->db, a)) ||
+	    (rc = store_formation_set(cx->db, a->id, a->owner_id, &f, a->created_at)) ||
+	    (rc = events_add(cx->db, cx->now, "new_app", owner_id, a->id, a->name, NULL)))
+		goto out;
+	/* inside the transaction: the app exists only with its repository */
+	if ((rc = apps_repo_create(root, a->id)) != 0)
+		goto out;
+	repo_made = 1;
+	rc = store_tx_commit(cx->db);
+out:
+	if (rc) {
+		store_tx_rollback(cx->db);
+		if (repo_made)
+			apps_repo_remove(root, a->id);
+		return rc == PP_ECONFLICT ? fail(e, PP_EINVAL, "name", "is already taken") : rc;
+	}
+	/* best effort: the owner's name and email for the answer (the app is made) */
+	store_app_for_user(cx->db, a->id, owner_id, a);
+	return 0;
+}
+
+int apps_list(const struct core_ctx *cx, const char *user_id,
+              void (*cb)(const struct app_rec *, void *), void *arg)
+{
+	return store_app_list_for_user(cx->db, user_id, cb, arg);
+}
+
+int apps_delete(const struct core_ctx *cx, const char *user_id, const struct app_rec *a,
+                const char *current_name, struct apps_err *e)
+{
+	struct formation_rec f[FORMATION_TYPES_MAX];
+	int n, rc;
+
+	if (!current_name || strcmp(current_name, a->name) != 0)
+		return fail(e, PP_EINVAL, "current_name", "must be given and match the app name");
+	if ((rc = store_tx_begin(cx->db, STORE_TX_WRITE)) != 0)
+		goto out;
+	/* the formation drops to zero: billing stops counting at this second */
+	if ((rc = store_formation_get(cx->db, a->id, f, FORMATION_TYPES_MAX, &n)) != 0)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		if (f[i].amount == 0)
+			continue;
+		f[i].amount = 0;
+		if ((rc = store_formation_set(cx->db, a->id, a->owner_id, &f[i], cx->now)) != 0)
+			goto out;
+	}
+	if ((rc = store_collab_delete_app(cx->db, a->id)) ||
+	    (rc = store_app_delete(cx->db, a->id, cx->now)) ||
+	    (rc = events_add(cx->db, cx->now, "delete_app", user_id, a->id, a->name, NULL)) ||
+	    (rc = store_tx_commit(cx->db)))
+		goto out;
+	if (apps_repo_remove(cx->app->cfg->repo_root, a->id) != 0)
+		log_error("app %s deleted but its repository could not be removed", a->id);
+out:
+	if (rc)
+		store_tx_rollback(cx->db);
+	return rc;
+}
+
+int apps_containers(const struct core_ctx *cx, const struct app_rec *a, struct formation_rec *f,
+                    int *n)
+{
+	return store_formation_get(cx->db, a->id, f, FORMATION_TYPES_MAX, n);
+}
+
+int apps_scale(const struct core_ctx *cx, const char *user_id, const struct app_rec *a,
+               json_t *body, struct formation_rec *next, int *nnext, json_t *errors,
+               struct apps_err *e)
+{
+	struct formation_rec cur[FORMATION_TYPES_MAX];
+	int ncur, changed, up, bad, rc;
+
+	e->field = e->msg = NULL;
+	if ((rc = store_tx_begin(cx->db, STORE_TX_WRITE)) != 0 ||
+	    (rc = store_formation_get(cx->db, a->id, cur, FORMATION_TYPES_MAX, &ncur)) != 0)
+		goto out;
+	if ((rc = apps_apply_scale(body, cur, ncur, next, nnext, &changed, &up, errors, &bad))) {
+		if (bad)
+			fail(e, rc, NULL,
+			     "containers must be an array of {\"name\": string, "
+			     "\"amount\": integer, \"size\": string}");
+		goto out;
+	}
+	if (up && a->owner_suspended_at) {
+		rc = fail(e, PP_EPAYMENT, NULL,
+		          "the owner's account is suspended: pay the open invoice to scale up");
+		goto out;
+	}
+	for (int i = 0; i < *nnext && changed; i++) {
+		int same = 0;
+		for (int k = 0; k < ncur; k++)
+			if (!strcmp(cur[k].type, next[i].type))
+				same = cur[k].amount == next[i].amount &&
+				       !strcmp(cur[k].size, next[i].size);
+		if (!same &&
+		    (rc = store_formation_set(cx->db, a->id, a->owner_id, &next[i], cx->now)) != 0)
+			goto out;
+	}
+	if (changed && ((rc = events_add(cx->db, cx->now, "scale", user_id, a->id, a->name,
+	                                 events_data_scale(cur, ncur, next, *nnext))) ||
+	                (rc = store_app_touch(cx->db, a->id, a->status, cx->now))))
+		goto out;
+	rc = store_tx_commit(cx->db);
+out:
+	if (rc)
+		store_tx_rollback(cx->db);
+	return rc;
+}
+
+int apps_restart(const struct core_ctx *cx, const char *user_id, const struct app_rec *a,
+                 json_t *scope, struct apps_err *e)
+{
+	static const char shape[] = "scope must be an array of container type names";
+	struct formation_rec f[FORMATION_TYPES_MAX];
+	int n, rc;
+	size_t i;
+	json_t *v;
+
+	if (scope && !json_is_null(scope) && !json_is_array(scope))
+		return fail(e, PP_EINVAL, NULL, shape);
+	if ((rc = store_formation_get(cx->db, a->id, f, FORMATION_TYPES_MAX, &n)) != 0)
+		return rc;
+	json_array_foreach (scope, i, v) {
+		int found = 0;
+		if (!json_is_string(v))
+			return fail(e, PP_EINVAL, NULL, shape);
+		for (int k = 0; k < n; k++)
+			found |= strcmp(f[k].type, json_string_value(v)) == 0;
+		if (!found)
+			return fail(e, PP_EINVAL, "scope",
+			            "names a container type the app does not have");
+	}
+	return events_add(cx->db, cx->now, "restart", user_id, a->id, a->name,
+	                  events_data_restart(scope));
 }

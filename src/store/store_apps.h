@@ -10,8 +10,8 @@
 #include "model.h"
 #include "store/store.h"
 
+/* PP_ECONFLICT when the name is taken (the unique constraint decides). */
 int store_app_insert(struct store_conn *c, const struct app_rec *a);
-int store_app_name_taken(struct store_conn *c, const char *name);
 int store_app_for_user(struct store_conn *c, const char *name_or_id, const char *user_id,
                        struct app_rec *a);
 /* Owned and collaborated (accepted) live apps, by name. */
@@ -38,7 +38,8 @@ int store_collab_list(struct store_conn *c, const char *app_id,
 int store_collab_get(struct store_conn *c, const char *app_id, const char *id,
                      struct collab_rec *k);
 int store_collab_by_invitation(struct store_conn *c, const char *hash, struct collab_rec *k);
-/* 1 when the user has an accepted collaboration, or the email a pending one, on the app. */
+/* PP_ECONFLICT when the user has an accepted collaboration, or the email a pending one, on
+ * the app; 0 when neither; another code when the store failed (never read as "neither"). */
 int store_collab_exists(struct store_conn *c, const char *app_id, const char *user_id,
                         const char *email);
 int store_collab_accept(struct store_conn *c, const char *id, const char *user_id, int64_t now);

@@ -39,19 +39,6 @@ int store_app_insert(struct store_conn *c, const struct app_rec *a)
 	return sq_step_write(c, st, 0);
 }
 
-int store_app_name_taken(struct store_conn *c, const char *name)
-{
-	sqlite3_stmt *st = sq_stmt(c, "SELECT 1 FROM apps WHERE name = ?");
-	if (!st)
-		return PP_EDB;
-	sq_bind_text(st, 1, name);
-	int rc = sqlite3_step(st);
-	sq_done(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : sq_rc(c, rc);
-}
-
 int store_app_for_user(struct store_conn *c, const char *name_or_id, const char *user_id,
                        struct app_rec *a)
 {
@@ -299,10 +286,9 @@ int store_collab_exists(struct store_conn *c, const char *app_id, const char *us
 	sq_bind_text(st, 2, user_id ? user_id : "");
 	sq_bind_text(st, 3, email ? email : "");
 	int rc = sqlite3_step(st);
+	rc = rc == SQLITE_ROW ? PP_ECONFLICT : rc == SQLITE_DONE ? 0 : sq_rc(c, rc);
 	sq_done(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : sq_rc(c, rc);
+	return rc;
 }
 
 int store_collab_accept(struct store_conn *c, const char *id, const char *user_id, int64_t now)
