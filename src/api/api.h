@@ -62,11 +62,6 @@ int api_event_types(struct req *r);
 int api_healthz(struct req *r);
 int api_metrics(struct req *r);
 
-/* Shared by handlers: a one-time link token, its hash and the mailed URL. */
-#define LINK_TOKEN_BYTES 32
-void api_mail_link(struct req *r, const char *to, const char *subject, const char *intro,
-                   const char *url_path, const char *token);
-
 int api_test_clock(struct req *r);
 
 /* ---- describing a failure (each returns the code it records) ---- */
@@ -82,18 +77,6 @@ int api_rc(struct req *r, int rc, const char *resource);
 int api_fail_extra(struct req *r, int rc, const char *msg, json_t *extra);
 /* What the login use case said, as a failure (LOGIN_BAD, LOGIN_LOCKED, LOGIN_THROTTLED). */
 int api_login_failure(struct req *r, enum login_result res);
-
-/* ---- being retired: handlers that still answer a failure themselves ---- */
-void reply_error(struct req *r, int status, const char *msg);
-void reply_not_found(struct req *r, const char *resource);
-void reply_invalid(struct req *r, json_t *errors);
-void reply_invalid1(struct req *r, const char *field, const char *msg);
-void reply_internal(struct req *r, const char *what, int rc);
-void reply_rc(struct req *r, int rc, const char *resource);
-void reply_retry_after(struct req *r, int64_t retry_ms);
-struct app_rec;
-int api_app_load(struct req *r, struct app_rec *a);
-void api_forbidden(struct req *r, const char *msg);
 
 /* The time of day of the request, from the app's clock. */
 int64_t api_now(const struct req *r);

@@ -15,19 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/*
- * COMPATIBILITY SHIM, to delete once src/api/api_collab.c mails its invitation
- * from a use case with templates_collab_invite() (mail/templates.h). Nothing
- * in this file uses it.
- */
-void api_mail_link(struct req *r, const char *to, const char *subject, const char *intro,
-                   const char *url_path, const char *token)
-{
-	struct templates_mail m;
-	if (templates_link(&m, subject, intro, r->app->cfg->public_url, url_path, token) == 0)
-		mailer_enqueue(req_db(r), api_now(r), to, m.subject, m.body);
-}
-
 static int reply_user(struct req *r, int status, const struct user_rec *u)
 {
 	reply_json(r, status, json_pack("{s:o}", "user", render_user(u, r->app->cfg)));

@@ -102,45 +102,6 @@ static void answer_failure(struct req *r, int rc)
 	}
 }
 
-/* ---- being retired: answering a failure at once ---- */
-
-void reply_error(struct req *r, int status, const char *msg)
-{
-	reply_json(r, status, json_pack("{s:s}", "error", msg));
-}
-
-void reply_not_found(struct req *r, const char *resource)
-{
-	answer_failure(r, api_rc(r, PP_ENOTFOUND, resource));
-}
-
-void reply_invalid(struct req *r, json_t *errors)
-{
-	answer_failure(r, api_invalid(r, errors));
-}
-
-void reply_invalid1(struct req *r, const char *field, const char *msg)
-{
-	answer_failure(r, api_invalid1(r, field, msg));
-}
-
-void reply_internal(struct req *r, const char *what, int rc)
-{
-	(void)rc;
-	answer_failure(r, api_rc(r, PP_EIO, what));
-}
-
-void reply_rc(struct req *r, int rc, const char *resource)
-{
-	answer_failure(r, api_rc(r, rc, resource));
-}
-
-void reply_retry_after(struct req *r, int64_t retry_ms)
-{
-	r->fail.retry_ms = retry_ms > 0 ? retry_ms : 1;
-	answer_failure(r, PP_EBUSY);
-}
-
 /* ---- the gates ---- */
 
 enum api_route_result api_route(struct req *r)

@@ -4,6 +4,7 @@
 #include "core/events.h"
 #include "crypto/rand.h"
 #include "util/err.h"
+#include "util/fs.h"
 #include "util/jx.h"
 #include "util/log.h"
 
@@ -179,30 +180,13 @@ int apps_repo_path(const char *root, const char *app_id, char *out, size_t cap)
 	return (n < 0 || (size_t)n >= cap) ? PP_ETOOBIG : 0;
 }
 
-static int mkdir_p(const char *path)
-{
-	char tmp[1024];
-	snprintf(tmp, sizeof tmp, "%s", path);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p == '/') {
-			*p = 0;
-			if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-				return PP_EIO;
-			*p = '/';
-		}
-	}
-	if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-		return PP_EIO;
-	return 0;
-}
-
 int apps_repo_create(const char *root, const char *app_id)
 {
 	char path[1024];
 	int rc = apps_repo_path(root, app_id, path, sizeof path);
 	if (rc)
 		return rc;
-	if ((rc = mkdir_p(root)) != 0) {
+	if ((rc = fs_mkdir_p(root, 0755)) != 0) {
 		log_error("cannot create the repository root %s", root);
 		return rc;
 	}

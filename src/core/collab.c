@@ -1,5 +1,7 @@
 /* collab.c - the collaborator use cases (see collab.h). */
 #include "core/collab.h"
+#include "core/accounts.h"
+#include "mail/templates.h"
 #include "core/events.h"
 #include "core/perm.h"
 #include "core/valid.h"
@@ -14,8 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define COLLAB_LINK_TOKEN_BYTES 32 /* random bytes of an invitation token */
-#define COLLAB_MAIL_MAX         16384
+#define COLLAB_MAIL_MAX 16384
 
 static int fail(struct apps_err *e, int rc, const char *field, const char *msg)
 {
@@ -24,31 +25,14 @@ static int fail(struct apps_err *e, int rc, const char *field, const char *msg)
 	return rc;
 }
 
-/*
- * Queues the invitation mail in the caller's transaction. The text is the
- * one-time-link mail of the account module (api_mail_link), byte for byte;
- * it moves to the mail templates with the other link mails.
- */
+/* Queues the invitation mail (mail/templates.c) in the caller's transaction. */
 static int invite_mail(const struct core_ctx *cx, const char *to, const char *inviter,
                        const char *app_name, const char *token)
 {
-	char intro[512];
-	struct buf b;
-	int rc;
-	snprintf(intro, sizeof intro,
-	         "%s invites you to collaborate on the app '%s'. Follow this link, logged in "
-	         "with the account you want to use (valid 7 days):",
-	         inviter, app_name);
-	buf_init(&b, COLLAB_MAIL_MAX);
-	rc = buf_appendf(&b,
-	                 "Hello,\r\n\r\n%s\r\n\r\n%s%s%s\r\n\r\nIf you did not ask for this, "
-	                 "ignore this mail: nothing changes without the link.\r\n\r\n-- "
-	                 "paasport\r\n",
-	                 intro, cx->app->cfg->public_url, "/#/invitation/", token);
-	if (rc == 0 && b.data)
-		rc = mailer_enqueue(cx->db, cx->now, to,
-		                    "You are invited to collaborate on a paasport app", b.data);
-	buf_release(&b);
+	struct templates_mail m;
+	int rc = templates_collab_invite(&m, cx->app->cfg->public_url, inviter, app_name, token);
+	if (rc == 0)
+		rc = mailer_enqueue(cx->db, cx->now, to, m.subject, m.body);
 	return rc;
 }
 
@@ -82,7 +66,7 @@ int collab_invite(const struct core_ctx *cx, const struct user_rec *inviter,
 	k->is_limited = is_limited == 1;
 	k->created_at = cx->now;
 	k->expires_at = k->created_at + APPS_INVITE_TTL_MS;
-	rand_secret_b64(COLLAB_LINK_TOKEN_BYTES, token);
+	rand_secret_b64(ACCOUNTS_LINK_TOKEN_BYTES, token);
 	rand_sha256_hex(token, strlen(token), hash);
 
 	const char *about[] = {k->email};

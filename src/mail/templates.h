@@ -19,8 +19,7 @@ struct templates_mail {
 
 /*
  * The generic mailed one-time link: intro, then public_url path token, then the
- * "ignore this mail" line. The link templates below are made with it; kept
- * public for the compatibility shim api_mail_link (api_users.c).
+ * "ignore this mail" line. The link templates below are made with it.
  */
 int templates_link(struct templates_mail *m, const char *subject, const char *intro,
                    const char *public_url, const char *path, const char *token);
