@@ -5,6 +5,7 @@
 #include "core/valid.h"
 #include "crypto/rand.h"
 #include "store/store_acct.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 #include <sodium.h>
@@ -83,7 +84,10 @@ int tokens_renew(const struct core_ctx *cx, const char *user_id, const char *id,
 	if ((rc = store_token_get(cx->db, user_id, id, t)) != 0)
 		goto out;
 	new_secret(secret, hash);
-	if ((rc = store_token_renew(cx->db, user_id, t->id, hash, cx->now)) != 0 ||
+	/* issued_at is read once the write lock is held, so that the renewal committed last
+	 * is also the one issued last (cx->now was read before waiting for the lock) */
+	if ((rc = store_token_renew(cx->db, user_id, t->id, hash, clock_now_ms(&cx->app->clock))) !=
+	            0 ||
 	    (rc = token_event(cx, "regenerate_token", t)) != 0 ||
 	    (rc = store_tx_commit(cx->db)) != 0)
 		goto out;
