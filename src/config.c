@@ -64,6 +64,7 @@ int config_load(struct config *c, int argc, char **argv)
 	c->pwhash_mem_kib = 19456; /* 19 MiB */
 	c->access_log = 1;
 	c->mail_retry_base_s = 30;
+	c->max_apps_per_account = 50;
 
 	const struct opt opts[] = {
 	        {"listen", "PAASPORT_LISTEN", c->listen, NULL, 0, 0, "host:port to listen on"},
@@ -94,6 +95,8 @@ int config_load(struct config *c, int argc, char **argv)
 	         "1 = log requests"},
 	        {"mail-retry-base", "PAASPORT_MAIL_RETRY_BASE", NULL, &c->mail_retry_base_s, 1,
 	         86400, "seconds"},
+	        {"max-apps-per-account", "PAASPORT_MAX_APPS_PER_ACCOUNT", NULL,
+	         &c->max_apps_per_account, 1, 1000000, "live apps an account may own"},
 	        {"test-clock", "PAASPORT_TEST_CLOCK", NULL, &c->test_clock, 0, 1,
 	         "1 = tests may move the clock (never in production)"},
 	};

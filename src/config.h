@@ -35,6 +35,7 @@ struct config {
 	int pwhash_concurrency;          /* PAASPORT_PWHASH_CONCURRENCY, 0 = cores */
 	int access_log;                  /* PAASPORT_ACCESS_LOG 1/0 */
 	int mail_retry_base_s;           /* PAASPORT_MAIL_RETRY_BASE, back-off base */
+	int max_apps_per_account;        /* PAASPORT_MAX_APPS_PER_ACCOUNT, live owned apps */
 	int test_clock;                  /* PAASPORT_TEST_CLOCK 1: tests may move the clock */
 	/* derived */
 	char host[256];

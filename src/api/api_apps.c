@@ -19,6 +19,13 @@ int api_apps_fail(struct req *r, int rc, const struct apps_err *e, const char *r
 {
 	if (rc == PP_EINVAL && e->field)
 		return api_invalid1(r, e->field, e->msg);
+	if (e->code)
+		r->fail.code = e->code; /* static text */
+	if (e->msg == e->text) {
+		/* made for this call: copied, e does not outlive the handler */
+		snprintf(r->fail.text, sizeof r->fail.text, "%s", e->text);
+		return api_fail(r, rc, r->fail.text);
+	}
 	if (e->msg)
 		return api_fail(r, rc, e->msg);
 	return api_rc(r, rc, resource);

@@ -20,10 +20,43 @@
 
 extern char **environ;
 
+/* s is 8-4-4-4-12 lowercase hex digits (the shape rand_id() writes after its prefix) */
+static int is_uuid(const char *s)
+{
+	size_t i;
+	for (i = 0; s[i]; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return 0;
+		} else if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) {
+			return 0;
+		}
+	}
+	return i == 36;
+}
+
+int apps_is_id(const char *s)
+{
+	return strncmp(s, "ap-", 3) == 0 && is_uuid(s + 3);
+}
+
+/* s has the form of any id rand_id() makes: a prefix of 1 to 8 letters or
+ * digits, '-', a UUID (so no name can pass for an app id, nor for another id) */
+static int looks_like_id(const char *s)
+{
+	const char *dash = strchr(s, '-');
+	return dash && dash > s && dash - s <= 8 && is_uuid(dash + 1);
+}
+
 int apps_load(const struct core_ctx *cx, const char *name_or_id, const char *user_id,
               struct app_rec *a)
 {
-	return store_app_for_user(cx->db, name_or_id, user_id, a);
+	/* by id only when the parameter has the id form, by name otherwise: a
+	 * name can never have the id form (apps_valid_name), so one parameter
+	 * can never match two apps */
+	if (apps_is_id(name_or_id))
+		return store_app_for_user(cx->db, name_or_id, user_id, a);
+	return store_app_for_user_by_name(cx->db, name_or_id, user_id, a);
 }
 
 const struct container_size apps_sizes[] = {
@@ -55,6 +88,8 @@ const char *apps_valid_name(const char *name)
 		return "must not start or end with a hyphen";
 	if (strstr(name, "--"))
 		return "must not contain two hyphens in a row";
+	if (looks_like_id(name))
+		return "must not have the form of an app id";
 	/* names that are also API paths under /v1/apps/ */
 	static const char *const reserved[] = {"collaboration", "collaborators"};
 	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
@@ -242,17 +277,37 @@ static int fail(struct apps_err *e, int rc, const char *field, const char *msg)
 	return rc;
 }
 
+/* PP_EFORBIDDEN with the quota message when owner_id owns the limit already */
+static int check_quota(const struct core_ctx *cx, const char *owner_id, struct apps_err *e)
+{
+	int max = cx->app->cfg->max_apps_per_account, n = 0;
+	int rc = store_app_count_owned(cx->db, owner_id, &n);
+	if (rc)
+		return rc;
+	if (n < max)
+		return 0;
+	snprintf(e->text, sizeof e->text,
+	         "you have reached the limit of %d apps per account: delete one to create another",
+	         max);
+	e->code = "app_quota";
+	return fail(e, PP_EFORBIDDEN, NULL, e->text);
+}
+
 int apps_create(const struct core_ctx *cx, const char *owner_id, const char *name,
                 struct app_rec *a, struct apps_err *e)
 {
 	const char *root = cx->app->cfg->repo_root, *m;
 	struct formation_rec f;
-	int rc, repo_made = 0;
+	int rc, in_tx = 0;
 
 	if (!name || !*name)
 		return fail(e, PP_EINVAL, "name", "can't be blank");
 	if ((m = apps_valid_name(name)))
 		return fail(e, PP_EINVAL, "name", m);
+	/* a cheap early refusal, before any git init; the check that counts is
+	 * the one inside the write transaction below */
+	if ((rc = check_quota(cx, owner_id, e)) != 0)
+		return rc;
 	memset(a, 0, sizeof *a);
 	rand_id("ap", a->id);
 	snprintf(a->name, sizeof a->name, "%s", name);
@@ -264,21 +319,31 @@ int apps_create(const struct core_ctx *cx, const char *owner_id, const char *nam
 	snprintf(f.type, sizeof f.type, APPS_DEFAULT_TYPE);
 	snprintf(f.size, sizeof f.size, APPS_DEFAULT_SIZE);
 	f.amount = 1;
-	/* a taken name is the unique constraint's PP_ECONFLICT, never a read before */
-	if ((rc = store_tx_begin(cx->db, STORE_TX_WRITE)) || (rc = store_app_insert(cx->db, a)) ||
+	/* the repository first, outside the write transaction (git init must not
+	 * hold the database's write lock); it is removed below if the app is not
+	 * made, so the app exists only with its repository and no repository
+	 * without its app */
+	if ((rc = apps_repo_create(root, a->id)) != 0) {
+		apps_repo_remove(root, a->id);
+		return rc;
+	}
+	/* the quota counted under the write lock: concurrent creations are
+	 * serialised, so no more than the limit can pass; a taken name is the
+	 * unique constraint's PP_ECONFLICT, never a read before */
+	if ((rc = store_tx_begin(cx->db, STORE_TX_WRITE)) != 0)
+		goto out;
+	in_tx = 1;
+	if ((rc = check_quota(cx, owner_id, e)) || (rc = store_app_insert(cx->db, a)) ||
 	    (rc = store_formation_set(cx->db, a->id, a->owner_id, &f, a->created_at)) ||
 	    (rc = events_add(cx->db, cx->now, "new_app", owner_id, a->id, a->name, NULL)))
 		goto out;
-	/* inside the transaction: the app exists only with its repository */
-	if ((rc = apps_repo_create(root, a->id)) != 0)
-		goto out;
-	repo_made = 1;
 	rc = store_tx_commit(cx->db);
+	in_tx = 0;
 out:
 	if (rc) {
-		store_tx_rollback(cx->db);
-		if (repo_made)
-			apps_repo_remove(root, a->id);
+		if (in_tx)
+			store_tx_rollback(cx->db);
+		apps_repo_remove(root, a->id);
 		return rc == PP_ECONFLICT ? fail(e, PP_EINVAL, "name", "is already taken") : rc;
 	}
 	/* best effort: the owner's name and email for the answer (the app is made) */

@@ -39,14 +39,22 @@ const struct container_size *apps_size(const char *name);
 struct apps_err {
 	const char *field;
 	const char *msg;
+	const char *code; /* machine-readable reason for the body ("app_quota"), or NULL */
+	char text[160];   /* room for a message made for this call (msg may point here) */
 };
 
-/* The app named name_or_id as user_id sees it (a->role), or PP_ENOTFOUND when they have
- * no role on it (strangers and pending invitees alike, so names never leak). */
+/* The app name_or_id (by id when it has the id form, by name otherwise) as user_id sees it
+ * (a->role), or PP_ENOTFOUND when they have no role on it (strangers and pending invitees alike, so
+ * names never leak). */
 int apps_load(const struct core_ctx *cx, const char *name_or_id, const char *user_id,
               struct app_rec *a);
 
-/* NULL when name is a valid app name, else the message. Pure. */
+/* 1 when s has the form of an app id ("ap-" and a UUID, as rand_id() makes
+ * them), else 0: only such a parameter is looked up by id. Pure. */
+int apps_is_id(const char *s);
+
+/* NULL when name is a valid app name, else the message (a name never has the
+ * form of an id). Pure. */
 const char *apps_valid_name(const char *name);
 /* NULL when t is a valid process type name. Pure. */
 const char *apps_valid_type(const char *t);
@@ -69,7 +77,11 @@ int apps_apply_scale(json_t *body, const struct formation_rec *cur, int ncur,
  * Creates the app name for owner_id with the default formation (one "web"
  * container of APPS_DEFAULT_SIZE), its bare git repository and the new_app
  * event; *a receives it as its owner sees it. PP_EINVAL with e->field "name"
- * when the name is blank, invalid or taken (the unique constraint decides).
+ * when the name is blank, invalid or taken (the unique constraint decides);
+ * PP_EFORBIDDEN with e->code "app_quota" and e->msg when the owner already
+ * owns cfg->max_apps_per_account live apps (counted inside the write
+ * transaction). The repository is made before that transaction and removed
+ * when the app is not made.
  */
 int apps_create(const struct core_ctx *cx, const char *owner_id, const char *name,
                 struct app_rec *a, struct apps_err *e);

@@ -200,7 +200,23 @@ struct head_scan {
 	int n_cl, cl_differ;
 	char cl[32];
 	int n_te, te_chunked;
+	int bad_name; /* a field name that is not a token (e.g. "Transfer-Encoding :") */
 };
+
+/* RFC 9110 5.1 / 5.6.2: a field name is a token; whitespace before the colon
+ * must be refused (RFC 9112 5.1), libmicrohttpd 0.9.75 keeps it in the name */
+static int is_token(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      (c && strchr("!#$%&'*+-.^_`|~", c))))
+			return 0;
+	}
+	return 1;
+}
 
 static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
                                    const char *value)
@@ -209,6 +225,8 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
 	(void)kind;
 	value = value ? value : "";
 	h->bytes += strlen(key) + strlen(value) + 4;
+	if (!is_token(key))
+		h->bad_name = 1;
 	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
 		if (h->n_cl && strcmp(h->cl, value) != 0)
 			h->cl_differ = 1;
@@ -240,6 +258,11 @@ static int framing_gate(struct req *r, const char *url)
 	if (h.bytes + strlen(url) > HTTP_HEADER_MAX) {
 		status = 431;
 		msg = "request header fields too large (limit 8 KiB)";
+	} else if (h.bad_name) {
+		/* a proxy may read "Transfer-Encoding : chunked" as framing while we
+		 * would ignore it: refused, never guessed */
+		status = 400;
+		msg = "invalid header field name (no whitespace before the colon)";
 	} else if (h.n_te > 1 || (h.n_te && !h.te_chunked)) {
 		status = 501;
 		msg = "unsupported Transfer-Encoding (only chunked)";

@@ -12,8 +12,15 @@
 
 /* PP_ECONFLICT when the name is taken (the unique constraint decides). */
 int store_app_insert(struct store_conn *c, const struct app_rec *a);
-int store_app_for_user(struct store_conn *c, const char *name_or_id, const char *user_id,
+/* The live app with this id as user_id sees it (a->role). By id only: the
+ * caller decides whether its parameter is an id or a name (core/apps.c). */
+int store_app_for_user(struct store_conn *c, const char *app_id, const char *user_id,
                        struct app_rec *a);
+/* The same, by the app's name only. */
+int store_app_for_user_by_name(struct store_conn *c, const char *name, const char *user_id,
+                               struct app_rec *a);
+/* *n = the number of live (not deleted) apps owner_id owns. */
+int store_app_count_owned(struct store_conn *c, const char *owner_id, int *n);
 /* Owned and collaborated (accepted) live apps, by name. */
 int store_app_list_for_user(struct store_conn *c, const char *user_id,
                             void (*cb)(const struct app_rec *, void *), void *arg);

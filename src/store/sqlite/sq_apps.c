@@ -39,19 +39,13 @@ int store_app_insert(struct store_conn *c, const struct app_rec *a)
 	return sq_step_write(c, st, 0);
 }
 
-int store_app_for_user(struct store_conn *c, const char *name_or_id, const char *user_id,
-                       struct app_rec *a)
+static int app_for_user(struct store_conn *c, const char *sql, const char *key, const char *user_id,
+                        struct app_rec *a)
 {
-	sqlite3_stmt *st = sq_stmt(
-	        c, "SELECT " APP_COLS ", CASE WHEN a.owner_id = ?2 THEN 1 WHEN k.is_limited = 0 "
-	           "THEN 2 WHEN k.is_limited = 1 THEN 3 ELSE 0 END "
-	           "FROM apps a JOIN users u ON u.id = a.owner_id "
-	           "LEFT JOIN collaborators k ON k.app_id = a.id AND k.user_id = ?2 AND "
-	           "k.status = 'accepted' "
-	           "WHERE (a.name = ?1 OR a.id = ?1) AND a.deleted_at IS NULL");
+	sqlite3_stmt *st = sq_stmt(c, sql);
 	if (!st)
 		return PP_EDB;
-	sq_bind_text(st, 1, name_or_id);
+	sq_bind_text(st, 1, key);
 	sq_bind_text(st, 2, user_id);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -60,6 +54,45 @@ int store_app_for_user(struct store_conn *c, const char *name_or_id, const char 
 		rc = a->role == ROLE_NONE ? PP_ENOTFOUND : 0;
 	} else {
 		rc = rc == SQLITE_DONE ? PP_ENOTFOUND : sq_rc(c, rc);
+	}
+	sq_done(st);
+	return rc;
+}
+
+#define APP_FOR_USER_SQL                                                                           \
+	"SELECT " APP_COLS ", CASE WHEN a.owner_id = ?2 THEN 1 WHEN k.is_limited = 0 "             \
+	"THEN 2 WHEN k.is_limited = 1 THEN 3 ELSE 0 END "                                          \
+	"FROM apps a JOIN users u ON u.id = a.owner_id "                                           \
+	"LEFT JOIN collaborators k ON k.app_id = a.id AND k.user_id = ?2 AND "                     \
+	"k.status = 'accepted' "
+
+int store_app_for_user(struct store_conn *c, const char *app_id, const char *user_id,
+                       struct app_rec *a)
+{
+	return app_for_user(c, APP_FOR_USER_SQL "WHERE a.id = ?1 AND a.deleted_at IS NULL", app_id,
+	                    user_id, a);
+}
+
+int store_app_for_user_by_name(struct store_conn *c, const char *name, const char *user_id,
+                               struct app_rec *a)
+{
+	return app_for_user(c, APP_FOR_USER_SQL "WHERE a.name = ?1 AND a.deleted_at IS NULL", name,
+	                    user_id, a);
+}
+
+int store_app_count_owned(struct store_conn *c, const char *owner_id, int *n)
+{
+	sqlite3_stmt *st = sq_stmt(c, "SELECT count(*) FROM apps WHERE owner_id = ? AND "
+	                              "deleted_at IS NULL");
+	if (!st)
+		return PP_EDB;
+	sq_bind_text(st, 1, owner_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*n = sqlite3_column_int(st, 0);
+		rc = 0;
+	} else {
+		rc = sq_rc(c, rc);
 	}
 	sq_done(st);
 	return rc;
