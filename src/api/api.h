@@ -22,6 +22,7 @@ int api_users_update(struct req *r);
 int api_users_email_confirm(struct req *r);
 int api_users_reset_request(struct req *r);
 int api_users_reset_perform(struct req *r);
+int api_users_unlock(struct req *r);
 int api_referral_link(struct req *r);
 /* api_session.c */
 int api_session_create(struct req *r);

@@ -1,6 +1,7 @@
 /*
  * api_users.c - the account routes: sign-up, the profile (read, update),
- * email confirmation, password reset, account deletion and the referral link.
+ * email confirmation, password reset, the unlock link, account deletion and the
+ * referral link.
  * Each handler parses the request, calls its use case of core/accounts.c and
  * maps the result to an answer.
  */
@@ -78,8 +79,12 @@ int api_users_update(struct req *r)
 	struct core_ctx cx = api_ctx(r);
 	json_t *errors = json_object();
 	int rc = accounts_update(&cx, &r->user, r->auth == AUTH_SESSION ? r->session.id : NULL, &p,
-	                         errors, &u);
-	rc = rc ? failure(r, rc, errors) : reply_user(r, 200, &u);
+	                         errors, &u, &r->fail.retry_ms);
+	if (rc == PP_ELOCKED || rc == PP_EBUSY)
+		/* the current password is checked as a login: answered as one */
+		rc = api_login_failure(r, rc == PP_ELOCKED ? LOGIN_LOCKED : LOGIN_THROTTLED);
+	else
+		rc = rc ? failure(r, rc, errors) : reply_user(r, 200, &u);
 	json_decref(errors);
 	return rc;
 }
@@ -123,6 +128,22 @@ int api_users_reset_perform(struct req *r)
 	int rc = accounts_reset_perform(&cx, token, password, errors);
 	if (rc == 0)
 		reply_json(r, 200, json_pack("{s:s}", "message", "password changed, log in again"));
+	else
+		rc = failure(r, rc, errors);
+	json_decref(errors);
+	return rc;
+}
+
+int api_users_unlock(struct req *r)
+{
+	const char *token = link_token(r->json);
+	if (!token)
+		return api_fail(r, PP_EINVAL, "token must be a non-empty string");
+	struct core_ctx cx = api_ctx(r);
+	json_t *errors = json_object();
+	int rc = accounts_unlock(&cx, token, errors);
+	if (rc == 0)
+		reply_empty(r, 204);
 	else
 		rc = failure(r, rc, errors);
 	json_decref(errors);

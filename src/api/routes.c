@@ -25,6 +25,7 @@ const struct route api_routes[] = {
          PERM_NONE},
         {"PUT", "/v1/users/password/reset", api_users_reset_perform, PUB | JSON | ROUTE_THROTTLE,
          PERM_NONE},
+        {"POST", "/v1/users/unlock", api_users_unlock, PUB | JSON | ROUTE_THROTTLE, PERM_NONE},
 
         {"POST", "/v1/session", api_session_create, PUB | JSON | ROUTE_NO_CSRF, PERM_NONE},
         {"GET", "/v1/session", api_session_show, AUTH, PERM_NONE},

@@ -5,6 +5,7 @@
 #include "core/accounts.h"
 #include "core/erase.h"
 #include "core/events.h"
+#include "core/login.h"
 #include "core/valid.h"
 #include "crypto/pw.h"
 #include "crypto/rand.h"
@@ -24,10 +25,8 @@
 #define TAKEN     "is already taken"
 #define BAD_TOKEN "is invalid, used or expired"
 
-/* Creates a one-time link of kind for user_id (voiding the older ones of that kind)
- * and returns its token. Inside the caller's write transaction. */
-static int new_link(const struct core_ctx *cx, const char *user_id, const char *kind,
-                    const char *data, int64_t ttl_ms, char token[RAND_SECRET_MAX])
+int accounts_link_new(const struct core_ctx *cx, const char *user_id, const char *kind,
+                      const char *data, int64_t ttl_ms, char token[RAND_SECRET_MAX])
 {
 	char hash[RAND_SHA256_HEX_LEN];
 	rand_secret_b64(ACCOUNTS_LINK_TOKEN_BYTES, token);
@@ -38,6 +37,20 @@ static int new_link(const struct core_ctx *cx, const char *user_id, const char *
 		                       cx->now + ttl_ms);
 	return rc;
 }
+
+/* Voids every outstanding link of these kinds (NULL-terminated) of user_id. */
+static int void_links(const struct core_ctx *cx, const char *user_id, const char *const *kinds)
+{
+	int rc = 0;
+	for (; rc == 0 && *kinds; kinds++)
+		rc = store_link_void(cx->db, user_id, *kinds, cx->now);
+	return rc;
+}
+
+/* What a change of email voids; a change of password also voids the pending
+ * email change (the new password is the owner's word). */
+static const char *const EMAIL_CHANGE_VOIDS[] = {"password_reset", NULL};
+static const char *const PASSWORD_CHANGE_VOIDS[] = {"password_reset", "confirm_email", NULL};
 
 /* Enqueues a filled template (rc: what filling it returned). */
 static int send_mail(const struct core_ctx *cx, const char *to, int rc,
@@ -151,8 +164,8 @@ static void add_field(json_t *fields, const char *name)
 
 /* Validates the request against self into *u; the changed fields go into fields.
  * *email_change: 1 a new address, -1 a pending change cancelled. */
-static void profile_apply(const struct core_ctx *cx, const struct user_rec *self,
-                          const struct accounts_profile *in, json_t *errors, json_t *fields,
+static void profile_apply(const struct user_rec *self, const struct accounts_profile *in,
+                          enum login_result current, json_t *errors, json_t *fields,
                           struct user_rec *u, int *email_change)
 {
 	*u = *self;
@@ -193,11 +206,10 @@ static void profile_apply(const struct core_ctx *cx, const struct user_rec *self
 	}
 	if (in->password) {
 		const char *m = pw_policy(in->password, u->username, u->email);
-		const char *current = in->current_password;
-		if (!current || !*current)
+		if (!in->current_password || !*in->current_password)
 			jx_error_add(errors, "current_password",
 			             "is required to change the password");
-		else if (pw_verify(cx->app->pw, self->password_hash, current) != 0)
+		else if (current != LOGIN_OK)
 			jx_error_add(errors, "current_password", "is invalid");
 		if (m)
 			jx_error_add(errors, "password", m);
@@ -212,8 +224,8 @@ static int email_change_mails(const struct core_ctx *cx, const struct user_rec *
 {
 	struct templates_mail m;
 	char token[RAND_SECRET_MAX];
-	int rc = new_link(cx, u->id, "confirm_email", u->unconfirmed_email,
-	                  ACCOUNTS_EMAIL_CONFIRM_TTL_MS, token);
+	int rc = accounts_link_new(cx, u->id, "confirm_email", u->unconfirmed_email,
+	                           ACCOUNTS_EMAIL_CONFIRM_TTL_MS, token);
 	if (rc == 0)
 		rc = send_mail(cx, u->unconfirmed_email,
 		               templates_email_confirm(&m, cx->app->cfg->public_url, token), &m);
@@ -226,16 +238,29 @@ static int email_change_mails(const struct core_ctx *cx, const struct user_rec *
 
 int accounts_update(const struct core_ctx *cx, const struct user_rec *self,
                     const char *keep_session_id, const struct accounts_profile *in, json_t *errors,
-                    struct user_rec *u)
+                    struct user_rec *u, int64_t *retry_ms)
 {
 	json_t *fields = json_array();
 	char hash[PW_HASH_MAX] = "";
 	struct templates_mail m;
 	unsigned taken = 0, pending_taken = 0;
+	enum login_result current = LOGIN_BAD;
 	int email_change, rc;
 	struct store_conn *db = cx->db;
 
-	profile_apply(cx, self, in, errors, fields, u, &email_change);
+	*retry_ms = 0;
+	/* the current password is checked as a login is: throttled, counted toward the
+	 * lock-out, refused while locked (its counts are written whatever follows) */
+	if (in->password && in->current_password && *in->current_password) {
+		if ((rc = login_verify(cx, self->id, in->current_password, &current, retry_ms)) !=
+		    0)
+			goto out;
+		if (current == LOGIN_LOCKED || current == LOGIN_THROTTLED) {
+			rc = current == LOGIN_LOCKED ? PP_ELOCKED : PP_EBUSY;
+			goto out;
+		}
+	}
+	profile_apply(self, in, current, errors, fields, u, &email_change);
 	if (json_object_size(errors)) {
 		rc = PP_EINVAL;
 		goto out;
@@ -255,6 +280,11 @@ int accounts_update(const struct core_ctx *cx, const struct user_rec *self,
 	if (rc == 0 && pending_taken)
 		rc = PP_ECONFLICT;
 	taken |= pending_taken;
+	/* the old links die first: the new confirmation link below must outlive them */
+	if (rc == 0 && in->password)
+		rc = void_links(cx, u->id, PASSWORD_CHANGE_VOIDS);
+	if (rc == 0 && email_change)
+		rc = void_links(cx, u->id, EMAIL_CHANGE_VOIDS);
 	if (rc == 0 && email_change == 1)
 		rc = email_change_mails(cx, u);
 	else if (rc == 0 && email_change == -1)
@@ -321,6 +351,8 @@ int accounts_email_confirm(const struct core_ctx *cx, const char *token, json_t 
 		goto out;
 	}
 	if (rc == 0)
+		rc = void_links(cx, u->id, EMAIL_CHANGE_VOIDS);
+	if (rc == 0)
 		rc = events_add(db, cx->now, "edit_profile", u->id, NULL, NULL,
 		                events_data_edit_profile1("email"));
 	if (rc == 0)
@@ -350,8 +382,8 @@ int accounts_reset_request(const struct core_ctx *cx, const char *email)
 	if (rc == 0 && strcasecmp(u.email, email) != 0)
 		rc = PP_ENOTFOUND; /* a username, not an email */
 	if (rc == 0)
-		rc = new_link(cx, u.id, "password_reset", NULL, ACCOUNTS_PASSWORD_RESET_TTL_MS,
-		              token);
+		rc = accounts_link_new(cx, u.id, "password_reset", NULL,
+		                       ACCOUNTS_PASSWORD_RESET_TTL_MS, token);
 	if (rc == 0)
 		rc = send_mail(cx, u.email,
 		               templates_password_reset_link(&m, cx->app->cfg->public_url, token),
@@ -412,7 +444,12 @@ int accounts_reset_perform(const struct core_ctx *cx, const char *token, const c
 		goto out;
 	if ((rc = reset_open(cx, hash, password, errors, &u)) != 0)
 		goto out;
+	/* the new password also clears the failure count and the lock */
 	rc = store_user_set_password(db, u.id, pwh, 1);
+	if (rc == 0)
+		rc = void_links(cx, u.id, PASSWORD_CHANGE_VOIDS);
+	if (rc == 0)
+		rc = store_link_void(db, u.id, LOGIN_UNLOCK_LINK, cx->now);
 	if (rc == 0)
 		rc = store_session_delete_others(db, u.id, NULL);
 	if (rc == 0)
@@ -427,6 +464,35 @@ int accounts_reset_perform(const struct core_ctx *cx, const char *token, const c
 		mailer_wake(cx->app->mailer);
 out:
 	sodium_memzero(pwh, sizeof pwh);
+	return rc;
+}
+
+/* ---- unlock link ---- */
+
+int accounts_unlock(const struct core_ctx *cx, const char *token, json_t *errors)
+{
+	char hash[RAND_SHA256_HEX_LEN], user_id[ID_MAX];
+	struct store_conn *db = cx->db;
+	int rc;
+
+	rand_sha256_hex(token, strlen(token), hash);
+	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) != 0)
+		return rc;
+	rc = store_link_consume(db, LOGIN_UNLOCK_LINK, hash, cx->now, user_id, NULL, 0);
+	if (rc == PP_ENOTFOUND || rc == PP_EEXPIRED) {
+		jx_error_add(errors, "token", BAD_TOKEN);
+		rc = PP_EINVAL;
+		goto out;
+	}
+	if (rc == 0)
+		rc = store_user_login_ok(db, user_id);
+	if (rc == 0)
+		rc = events_add(db, cx->now, "login_unlock_success", user_id, NULL, NULL,
+		                events_data_remote_ip(cx->ip));
+	if (rc == 0)
+		rc = store_tx_commit(db);
+out:
+	store_tx_rollback(db);
 	return rc;
 }
 
@@ -458,7 +524,8 @@ int accounts_delete_request(const struct core_ctx *cx, const struct user_rec *se
 		return rc;
 	rand_id("del", id);
 	if ((rc = store_tx_begin(cx->db, STORE_TX_WRITE)) ||
-	    (rc = new_link(cx, self->id, "delete_account", id, ACCOUNTS_DELETE_TTL_MS, token)) ||
+	    (rc = accounts_link_new(cx, self->id, "delete_account", id, ACCOUNTS_DELETE_TTL_MS,
+	                            token)) ||
 	    (rc = send_mail(cx, self->email,
 	                    templates_account_delete(&m, cx->app->cfg->public_url, id, token),
 	                    &m)) ||

@@ -2,7 +2,8 @@
  * accounts.h - the account use cases: sign-up (with a referral code), the
  * profile update (fields, newsletter, email change by mailed confirmation
  * link, password change needing the current password), email confirmation,
- * password reset by mailed one-time link, account deletion by mailed link
+ * password reset by mailed one-time link, the unlock link of a locked account,
+ * account deletion by mailed link
  * (erase_account of core/erase.c does the erasing) and the referral link.
  *
  * Results: 0, or PP_EINVAL with the field errors in `errors` (a JSON object
@@ -18,6 +19,7 @@
 #define PP_ACCOUNTS_H
 
 #include "core/core.h"
+#include "crypto/rand.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -50,12 +52,16 @@ struct accounts_profile {
  * Updates self's profile. A new email becomes unconfirmed_email and a link is
  * mailed to it (with a notice to the current address); giving the current
  * address back cancels a pending change. A new password needs the current one;
- * it signs out every other session (keep_session_id, may be NULL, stays) and
- * every bearer JWT issued before. *u is the account after the update.
+ * it is checked as a login is (login_verify: throttles, lock-out): PP_ELOCKED
+ * (locked) or PP_EBUSY (throttled) with *retry_ms, a wrong one the field error.
+ * A new password signs out every other session (keep_session_id, may be NULL,
+ * stays) and every bearer JWT issued before. Any change of email or password
+ * voids the outstanding reset links; of password, the pending email change's
+ * link too. *u is the account after the update.
  */
 int accounts_update(const struct core_ctx *cx, const struct user_rec *self,
                     const char *keep_session_id, const struct accounts_profile *in, json_t *errors,
-                    struct user_rec *u);
+                    struct user_rec *u, int64_t *retry_ms);
 
 /* Makes the address of a confirm_email link the account's email; *u is the account. */
 int accounts_email_confirm(const struct core_ctx *cx, const char *token, json_t *errors,
@@ -65,9 +71,21 @@ int accounts_email_confirm(const struct core_ctx *cx, const char *token, json_t 
  * same whatever the result (no enumeration). */
 int accounts_reset_request(const struct core_ctx *cx, const char *email);
 
-/* Sets the password of the reset link's account and signs out every session. */
+/* Sets the password of the reset link's account, signs out every session, clears
+ * the lock and voids the other reset, email and unlock links. */
 int accounts_reset_perform(const struct core_ctx *cx, const char *token, const char *password,
                            json_t *errors);
+
+/* Unlocks the account of a mailed unlock link (clears the failure count and the
+ * lock) and records login_unlock_success. */
+int accounts_unlock(const struct core_ctx *cx, const char *token, json_t *errors);
+
+/*
+ * Creates a one-time link of kind for user_id (voiding the older ones of that
+ * kind) and returns its token. Inside the caller's write transaction.
+ */
+int accounts_link_new(const struct core_ctx *cx, const char *user_id, const char *kind,
+                      const char *data, int64_t ttl_ms, char token[RAND_SECRET_MAX]);
 
 /* Mails self a deletion link; deletion_id receives the id the link carries. */
 int accounts_delete_request(const struct core_ctx *cx, const struct user_rec *self,

@@ -136,6 +136,8 @@ const struct event_type_info events_types[] = {
          "remote_ip"},
         {"login_lock", "Account locked", "Too many failed logins locked the account",
          "Account locked after too many failed logins" FROM_IP, "remote_ip"},
+        {"login_unlock_success", "Account unlocked", "The mailed unlock link unlocked the account",
+         "Unlocked the account with a mailed link" FROM_IP, "remote_ip"},
         {"password_reset_query", "Password reset asked", "A password reset link was mailed",
          "Asked for a password reset link" FROM_IP, "remote_ip"},
         {"password_reset_success", "Password reset", "The password was reset by mailed link",

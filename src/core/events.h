@@ -23,7 +23,7 @@ int events_add_about(struct store_conn *c, int64_t now, const char *type, const 
 
 /* ---- type_data constructors (new references; NULL only when out of memory) ---- */
 
-/* login_success, login_failure, login_lock, password_reset_query,
+/* login_success, login_failure, login_lock, login_unlock_success, password_reset_query,
  * password_reset_success: {"remote_ip"} */
 json_t *events_data_remote_ip(const char *remote_ip);
 /* edit_profile: {"fields": [...]}; fields is an array of field names (borrowed). */

@@ -1,12 +1,17 @@
 /* login.c - the password login use case (see login.h). */
 #include "core/login.h"
+#include "core/accounts.h"
 #include "core/events.h"
 #include "crypto/pw.h"
+#include "crypto/rand.h"
+#include "mail/mailer.h"
+#include "mail/templates.h"
 #include "store/store_acct.h"
 #include "util/err.h"
 #include "util/ratelimit.h"
 #include "util/str.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,36 +35,84 @@ static int throttled(const struct core_ctx *cx, const char *login, int64_t *retr
 	              retry_ms) != 0;
 }
 
-int login_password(const struct core_ctx *cx, const char *login, const char *password,
-                   struct user_rec *u, enum login_result *res, int64_t *retry_ms)
+/* The lock-out counter key of a login name no account has. */
+static void unknown_key(char *key, size_t cap, const char *login)
+{
+	snprintf(key, cap, "unknown-login:");
+	size_t n = strlen(key);
+	str_lower(key + n, cap - n, login);
+}
+
+/* An unknown login: the same work and, after LOGIN_LOCK_THRESHOLD failures in a
+ * row, the same lock as a known one (no way to tell they differ). */
+static void unknown_login(const struct core_ctx *cx, const char *login, const char *password,
+                          enum login_result *res, int64_t *retry_ms)
+{
+	char key[TXT(EMAIL_MAX) + 32];
+	int locked;
+	unknown_key(key, sizeof key, login);
+	if (rl_locked(cx->app->rl, key, cx->now, retry_ms)) {
+		*res = LOGIN_LOCKED;
+		return;
+	}
+	pw_verify_dummy(cx->app->pw, password); /* as long as a known login */
+	rl_strike(cx->app->rl, key, LOGIN_LOCK_THRESHOLD, LOGIN_LOCK_MS, cx->now, &locked);
+	*res = LOGIN_BAD;
+}
+
+/* In the caller's transaction: the lock's unlock link, mailed to the owner. */
+static int unlock_mail(const struct core_ctx *cx, const struct user_rec *u)
+{
+	struct templates_mail m;
+	char token[RAND_SECRET_MAX] = "";
+	int rc = accounts_link_new(cx, u->id, LOGIN_UNLOCK_LINK, NULL, LOGIN_UNLOCK_TTL_MS, token);
+	if (rc == 0)
+		rc = templates_account_unlock(&m, cx->app->cfg->public_url, token);
+	if (rc == 0)
+		rc = mailer_enqueue(cx->db, cx->now, u->email, m.subject, m.body);
+	sodium_memzero(token, sizeof token);
+	sodium_memzero(&m, sizeof m);
+	return rc;
+}
+
+/* A wrong password for u: counts it, and at the threshold locks the account and
+ * mails its owner the unlock link, in one transaction. */
+static int record_failure(const struct core_ctx *cx, const struct user_rec *u)
+{
+	int locked = 0, rc;
+	if ((rc = store_tx_begin(cx->db, STORE_TX_WRITE)) != 0)
+		return rc;
+	if ((rc = store_user_login_failed(cx->db, u->id, cx->now, LOGIN_LOCK_THRESHOLD,
+	                                  LOGIN_LOCK_MS, &locked)) == 0 &&
+	    (rc = login_event(cx, "login_failure", u->id)) == 0 && locked &&
+	    (rc = login_event(cx, "login_lock", u->id)) == 0)
+		rc = unlock_mail(cx, u);
+	if (rc == 0)
+		rc = store_tx_commit(cx->db);
+	store_tx_rollback(cx->db);
+	if (rc == 0 && locked)
+		mailer_wake(cx->app->mailer);
+	return rc;
+}
+
+/*
+ * The part every password check of a known account shares, after the throttles:
+ * the lock, the hash check, the failure count and lock-out, the rehash and the
+ * events. success_event: recorded on success (NULL: none).
+ */
+static int check_account(const struct core_ctx *cx, struct user_rec *u, const char *password,
+                         const char *success_event, enum login_result *res, int64_t *retry_ms)
 {
 	struct pw *pw = cx->app->pw;
 	int rc;
 
-	*retry_ms = 0;
-	if (throttled(cx, login, retry_ms)) {
-		*res = LOGIN_THROTTLED;
-		return 0;
-	}
-	rc = store_user_by_login(cx->db, login, u);
-	if (rc == PP_ENOTFOUND || (rc == 0 && u->password_hash[0] == 0)) {
-		pw_verify_dummy(pw, password); /* as long as a known login */
-		*res = LOGIN_BAD;
-		return 0;
-	}
-	if (rc)
-		return rc;
 	if (u->locked_until > cx->now) {
 		*retry_ms = u->locked_until - cx->now;
 		*res = LOGIN_LOCKED;
 		return 0;
 	}
 	if (pw_verify(pw, u->password_hash, password) != 0) {
-		int locked = 0;
-		if ((rc = store_user_login_failed(cx->db, u->id, cx->now, LOGIN_LOCK_THRESHOLD,
-		                                  LOGIN_LOCK_MS, &locked)) ||
-		    (rc = login_event(cx, "login_failure", u->id)) ||
-		    (locked && (rc = login_event(cx, "login_lock", u->id))))
+		if ((rc = record_failure(cx, u)) != 0)
 			return rc;
 		*res = LOGIN_BAD;
 		return 0;
@@ -73,8 +126,55 @@ int login_password(const struct core_ctx *cx, const char *login, const char *pas
 		    store_user_set_password(cx->db, u->id, h, 0) == 0)
 			snprintf(u->password_hash, sizeof u->password_hash, "%s", h);
 	}
-	if ((rc = login_event(cx, "login_success", u->id)) != 0)
+	if (success_event && (rc = login_event(cx, success_event, u->id)) != 0)
 		return rc;
 	*res = LOGIN_OK;
 	return 0;
+}
+
+int login_password(const struct core_ctx *cx, const char *login, const char *password,
+                   struct user_rec *u, enum login_result *res, int64_t *retry_ms)
+{
+	int rc;
+
+	*retry_ms = 0;
+	if (throttled(cx, login, retry_ms)) {
+		*res = LOGIN_THROTTLED;
+		return 0;
+	}
+	rc = store_user_by_login(cx->db, login, u);
+	if (rc == PP_ENOTFOUND || (rc == 0 && u->password_hash[0] == 0)) {
+		unknown_login(cx, login, password, res, retry_ms);
+		return 0;
+	}
+	if (rc)
+		return rc;
+	return check_account(cx, u, password, "login_success", res, retry_ms);
+}
+
+int login_verify(const struct core_ctx *cx, const char *user_id, const char *password,
+                 enum login_result *res, int64_t *retry_ms)
+{
+	struct user_rec u;
+	int rc;
+
+	*retry_ms = 0;
+	/* the account is known: the per-login throttle counts its username */
+	if ((rc = store_user_get(cx->db, user_id, &u)) != 0)
+		return rc;
+	if (throttled(cx, u.username, retry_ms)) {
+		*res = LOGIN_THROTTLED;
+		rc = 0;
+		goto out;
+	}
+	if (u.password_hash[0] == 0) {
+		pw_verify_dummy(cx->app->pw, password);
+		*res = LOGIN_BAD;
+		rc = 0;
+		goto out;
+	}
+	rc = check_account(cx, &u, password, NULL, res, retry_ms);
+out:
+	sodium_memzero(&u, sizeof u);
+	return rc;
 }

@@ -93,6 +93,16 @@ int templates_password_reset_done(struct templates_mail *m)
 	            HELLO, SIGNATURE);
 }
 
+int templates_account_unlock(struct templates_mail *m, const char *public_url, const char *token)
+{
+	return templates_link(m, "Your paasport account was locked",
+	                      "Too many failed logins locked your paasport account for 15 "
+	                      "minutes. If it was you, follow this link to unlock it now (valid "
+	                      "24 hours, once). If it was not you, your password held; consider "
+	                      "changing it anyway:",
+	                      public_url, "/#/unlock/", token);
+}
+
 int templates_account_delete(struct templates_mail *m, const char *public_url,
                              const char *deletion_id, const char *token)
 {

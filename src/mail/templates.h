@@ -35,6 +35,9 @@ int templates_password_reset_link(struct templates_mail *m, const char *public_u
                                   const char *token);
 /* The password was reset with the mailed link (every session signed out). */
 int templates_password_reset_done(struct templates_mail *m);
+/* Too many failed logins locked the account: the link that unlocks it at once
+ * (24 hours, once). */
+int templates_account_unlock(struct templates_mail *m, const char *public_url, const char *token);
 /* The account deletion link for deletion_id (24 hours, once). */
 int templates_account_delete(struct templates_mail *m, const char *public_url,
                              const char *deletion_id, const char *token);

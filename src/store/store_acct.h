@@ -40,6 +40,7 @@ int store_user_set_password(struct store_conn *c, const char *id, const char *ha
  * *locked is set to 1 when this failure locked the account. */
 int store_user_login_failed(struct store_conn *c, const char *id, int64_t now, int threshold,
                             int64_t lock_ms, int *locked);
+/* Clears the failure count and the lock (a login, or the unlock link). */
 int store_user_login_ok(struct store_conn *c, const char *id);
 
 /* Sessions (secret_hash = SHA-256 hex of the cookie value) */

@@ -13,11 +13,27 @@ struct slot {
 	int count;
 };
 
+struct strike {
+	uint64_t key;
+	int64_t locked_until;
+	int count;
+};
+
 struct ratelimit {
 	pthread_mutex_t mu;
 	unsigned char hkey[crypto_shorthash_KEYBYTES]; /* keyed hash: no crafted collisions */
 	struct slot slots[RL_SLOTS];
+	struct strike strikes[RL_SLOTS];
 };
+
+static uint64_t key_hash(const struct ratelimit *rl, const char *key)
+{
+	unsigned char h[crypto_shorthash_BYTES];
+	uint64_t k;
+	crypto_shorthash(h, (const unsigned char *)key, strlen(key), rl->hkey);
+	memcpy(&k, h, sizeof k);
+	return k | 1; /* 0 marks an empty slot */
+}
 
 int rl_new(struct ratelimit **out)
 {
@@ -41,11 +57,7 @@ void rl_free(struct ratelimit *rl)
 int rl_hit(struct ratelimit *rl, const char *key, int limit, int64_t window_ms, int64_t now_ms,
            int64_t *retry_ms)
 {
-	unsigned char h[crypto_shorthash_BYTES];
-	uint64_t k;
-	crypto_shorthash(h, (const unsigned char *)key, strlen(key), rl->hkey);
-	memcpy(&k, h, sizeof k);
-	k |= 1; /* 0 marks an empty slot */
+	uint64_t k = key_hash(rl, key);
 	int rc = 0;
 	pthread_mutex_lock(&rl->mu);
 	struct slot *s = &rl->slots[k % RL_SLOTS];
@@ -63,4 +75,42 @@ int rl_hit(struct ratelimit *rl, const char *key, int limit, int64_t window_ms, 
 	}
 	pthread_mutex_unlock(&rl->mu);
 	return rc;
+}
+
+void rl_strike(struct ratelimit *rl, const char *key, int threshold, int64_t lock_ms,
+               int64_t now_ms, int *locked)
+{
+	uint64_t k = key_hash(rl, key);
+	*locked = 0;
+	pthread_mutex_lock(&rl->mu);
+	struct strike *s = &rl->strikes[k % RL_SLOTS];
+	if (s->key != k) {
+		/* a running lock keeps its slot: only an unlocked count is lost to a collision */
+		if (s->key && s->locked_until > now_ms)
+			goto out;
+		s->key = k;
+		s->locked_until = 0;
+		s->count = 0;
+	}
+	if (++s->count >= threshold) {
+		s->count = 0;
+		s->locked_until = now_ms + lock_ms;
+		*locked = 1;
+	}
+out:
+	pthread_mutex_unlock(&rl->mu);
+}
+
+int rl_locked(struct ratelimit *rl, const char *key, int64_t now_ms, int64_t *retry_ms)
+{
+	uint64_t k = key_hash(rl, key);
+	int locked = 0;
+	pthread_mutex_lock(&rl->mu);
+	const struct strike *s = &rl->strikes[k % RL_SLOTS];
+	if (s->key == k && s->locked_until > now_ms) {
+		*retry_ms = s->locked_until - now_ms;
+		locked = 1;
+	}
+	pthread_mutex_unlock(&rl->mu);
+	return locked;
 }

@@ -21,4 +21,15 @@ void rl_free(struct ratelimit *rl);
 int rl_hit(struct ratelimit *rl, const char *key, int limit, int64_t window_ms, int64_t now_ms,
            int64_t *retry_ms);
 
+/*
+ * Lock-out counters, in a table of their own (RL_SLOTS): failures in a row
+ * for key, with no window (as the users table counts them for an account).
+ * rl_strike counts one; the threshold-th locks key for lock_ms from now and
+ * restarts the count (*locked = 1). rl_locked returns 1 with *retry_ms while
+ * key is locked. A colliding key takes an unlocked slot over.
+ */
+void rl_strike(struct ratelimit *rl, const char *key, int threshold, int64_t lock_ms,
+               int64_t now_ms, int *locked);
+int rl_locked(struct ratelimit *rl, const char *key, int64_t now_ms, int64_t *retry_ms);
+
 #endif

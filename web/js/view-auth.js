@@ -1,5 +1,5 @@
 // view-auth.js - the pages seen without a session: log in, sign up, forgot
-// password, and the two mailed links (reset password, confirm email).
+// password, and the mailed links (reset password, confirm email, unlock).
 
 import { api, ApiError } from './api.js';
 import { h, heading, announce } from './dom.js';
@@ -187,5 +187,31 @@ export async function renderConfirmEmail(root, ctx) {
     } else {
       status.textContent = err.message;
     }
+  }
+}
+
+// The mailed unlock link of an account locked by failed logins (#/unlock/:token).
+export async function renderUnlock(root, ctx) {
+  const token = ctx.params[0] || '';
+  const status = h('p', { class: 'notice', text: 'Unlocking your account…' });
+  const next = h('p', { class: 'links' }, h('a', { href: '#/login', text: 'Log in' }));
+  root.append(card(heading('Unlock your account'), status, next));
+  if (!token) {
+    status.className = 'notice notice-error';
+    status.textContent = 'This link is incomplete.';
+    return;
+  }
+  try {
+    await api('POST', '/v1/users/unlock', { token });
+    status.className = 'notice notice-success';
+    status.textContent = 'Your account is unlocked: you can log in again.';
+    announce('Account unlocked.', 'success');
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    status.className = 'notice notice-error';
+    const fe = err.fieldErrors;
+    status.textContent = fe.token
+      ? `This unlock link ${fe.token.join(', ')}. The lock ends by itself after 15 minutes, or reset your password.`
+      : err.message;
   }
 }

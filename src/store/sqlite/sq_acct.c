@@ -234,8 +234,8 @@ int store_user_login_failed(struct store_conn *c, const char *id, int64_t now, i
 
 int store_user_login_ok(struct store_conn *c, const char *id)
 {
-	sqlite3_stmt *st = sq_stmt(c, "UPDATE users SET failed_logins = 0 WHERE id = ? AND "
-	                              "failed_logins <> 0");
+	sqlite3_stmt *st = sq_stmt(c, "UPDATE users SET failed_logins = 0, locked_until = 0 "
+	                              "WHERE id = ? AND (failed_logins <> 0 OR locked_until <> 0)");
 	if (!st)
 		return PP_EDB;
 	sq_bind_text(st, 1, id);
