@@ -277,6 +277,9 @@ int accounts_update(const struct core_ctx *cx, const struct user_rec *self,
 	}
 	if (rc == 0)
 		rc = store_user_update_profile(db, u, &taken);
+	/* the old username stays the account's: its erasure scrubs it too */
+	if (rc == 0 && strcmp(self->username, u->username) != 0)
+		rc = store_user_past_add(db, u->id, "username", self->username, cx->now);
 	if (rc == 0 && pending_taken)
 		rc = PP_ECONFLICT;
 	taken |= pending_taken;
@@ -325,6 +328,7 @@ int accounts_email_confirm(const struct core_ctx *cx, const char *token, json_t 
                            struct user_rec *u)
 {
 	char hash[RAND_SHA256_HEX_LEN], user_id[ID_MAX], email[TXT(EMAIL_MAX)];
+	char old_email[TXT(EMAIL_MAX)] = "";
 	struct store_conn *db = cx->db;
 	unsigned taken = 0;
 	int rc;
@@ -341,10 +345,14 @@ int accounts_email_confirm(const struct core_ctx *cx, const char *token, json_t 
 	if (rc == 0)
 		rc = store_user_get(db, user_id, u);
 	if (rc == 0) {
+		snprintf(old_email, sizeof old_email, "%s", u->email);
 		snprintf(u->email, sizeof u->email, "%s", email);
 		u->unconfirmed_email[0] = 0;
 		rc = store_user_update_profile(db, u, &taken);
 	}
+	/* the old address stays the account's: its erasure scrubs it too */
+	if (rc == 0 && strcmp(old_email, u->email) != 0)
+		rc = store_user_past_add(db, u->id, "email", old_email, cx->now);
 	if (rc == PP_ECONFLICT && (taken & STORE_USER_EMAIL)) {
 		jx_error_add(errors, "email", TAKEN);
 		rc = PP_EINVAL;

@@ -2,6 +2,13 @@
  * erase.c - account erasure orchestrated over the store's primitives (see
  * erase.h): which personal data goes, and in which order, is decided here;
  * each store call is one single-purpose SQL step.
+ *
+ * What belongs to the account: its current email and username, and every
+ * email and username it had before (store_user_past_*), each for the time it
+ * held it. An address an invitation was sent to is not the account's (the
+ * invitation may have been accepted by someone else than its holder), and an
+ * address that is now another live account's email is never scrubbed; only
+ * the mails sent to it while the account held it are deleted.
  */
 #include "core/erase.h"
 #include "store/store_acct.h"
@@ -9,44 +16,133 @@
 #include "store/store_events.h"
 #include "util/err.h"
 
-struct erase_ctx {
-	struct store_conn *c;
-	const struct user_rec *u;
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The invitation mail of mail/templates.c (templates_collab_invite): its
+ * subject, and the sentence that names the inviter after the greeting. */
+#define INVITE_SUBJECT   "You are invited to collaborate on a paasport app"
+#define INVITE_SENTENCE  " invites you to collaborate on the app '"
+#define INVITE_ANONYMOUS "A paasport user whose account was since deleted"
+
+struct past_list {
+	struct user_past_id *v;
+	size_t n, cap;
+	int rc;
 };
 
-/* An older or work address the account accepted invitations under: events
- * naming it are about this account, and the mails sent there are its data too.
- * Each scrub finds the account's own events by its id as well; the subjects
- * rows are dropped only after the last pass. */
-static int erase_address(const char *addr, void *arg)
+static void collect(const struct user_past_id *p, void *arg)
 {
-	struct erase_ctx *x = arg;
-	int rc = store_event_scrub(x->c, x->u->id, addr, x->u->username);
-	if (rc == 0)
-		rc = store_mail_delete_to(x->c, addr);
-	return rc;
+	struct past_list *l = arg;
+	if (l->rc)
+		return;
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 8;
+		struct user_past_id *nv = realloc(l->v, ncap * sizeof *nv);
+		if (!nv) {
+			l->rc = PP_ENOMEM;
+			return;
+		}
+		l->v = nv;
+		l->cap = ncap;
+	}
+	l->v[l->n++] = *p;
+}
+
+/* *other = 1 when addr is the email of another live account. */
+static int others_email(struct store_conn *c, const char *addr, const char *user_id, int *other)
+{
+	int rc = store_user_email_check(c, addr, user_id);
+	*other = rc == PP_ECONFLICT;
+	return rc == PP_ECONFLICT ? 0 : rc;
+}
+
+/* The inviter's name in the invitation mails sent while the account bore it. */
+static int scrub_invites(struct store_conn *c, const char *name, int64_t from, int64_t until)
+{
+	char old[TXT(USERNAME_MAX) + 64];
+	if (!*name)
+		return 0;
+	snprintf(old, sizeof old, "\n%s" INVITE_SENTENCE, name);
+	return store_mail_replace_text(c, INVITE_SUBJECT, old,
+	                               "\n" INVITE_ANONYMOUS INVITE_SENTENCE, from, until);
 }
 
 int erase_account(struct store_conn *c, const char *user_id, int64_t now)
 {
+	struct past_list past = {0};
+	const char **emails = NULL, **names = NULL;
+	int ne = 0, nn = 0, rc, other;
+	int64_t name_since = 0;
 	struct user_rec u;
-	int rc;
+
 	if ((rc = store_user_get(c, user_id, &u)) != 0)
 		return rc;
-	struct erase_ctx x = {c, &u};
-	if ((rc = store_collab_addresses(c, u.id, u.email, erase_address, &x)) ||
-	    (rc = store_event_scrub(c, u.id, u.email, u.username)) ||
-	    /* every event is scrubbed: forget who they named (before the
-	     * collaborations lose the addresses it reads) */
-	    (rc = store_event_subjects_forget(c, u.id, u.email)) ||
-	    (rc = store_collab_mark_deleted(c, u.id)) ||
-	    /* invitations sent to the address and never accepted */
-	    (rc = store_collab_delete_pending_to(c, u.email)) ||
+	if ((rc = store_user_past_list(c, u.id, collect, &past)) || (rc = past.rc) ||
+	    (rc = store_user_past_since(c, u.id, "username", &name_since)))
+		goto out;
+	emails = calloc(past.n + 1, sizeof *emails);
+	names = calloc(past.n + 1, sizeof *names);
+	if (!emails || !names) {
+		rc = PP_ENOMEM;
+		goto out;
+	}
+	emails[ne++] = u.email;
+	names[nn++] = u.username;
+	for (size_t i = 0; i < past.n; i++) {
+		struct user_past_id *p = &past.v[i];
+		if (strcmp(p->kind, "username") == 0) {
+			names[nn++] = p->value;
+			continue;
+		}
+		if ((rc = others_email(c, p->value, u.id, &other)))
+			goto out;
+		if (!other)
+			emails[ne++] = p->value;
+	}
+
+	/* events: scrubbed, then no longer indexed under its names */
+	if ((rc = store_event_scrub(c, u.id, emails, ne, names, nn)) ||
+	    (rc = store_event_subjects_forget(c, u.id, emails, ne)))
+		goto out;
+	/* its name in the invitation mails it sent, as it was then */
+	if ((rc = scrub_invites(c, u.username, name_since, now)))
+		goto out;
+	for (size_t i = 0; i < past.n; i++)
+		if (strcmp(past.v[i].kind, "username") == 0 &&
+		    (rc = scrub_invites(c, past.v[i].value, past.v[i].from_at, past.v[i].until_at)))
+			goto out;
+	if ((rc = store_collab_mark_deleted(c, u.id)) ||
 	    (rc = store_session_delete_others(c, u.id, NULL)) ||
-	    (rc = store_token_delete_all(c, u.id)) || (rc = store_link_delete_all(c, u.id)) ||
-	    /* mails to its address and to a pending new one (sent or not) */
-	    (rc = store_mail_delete_to(c, u.email)) ||
-	    (rc = store_mail_delete_to(c, u.unconfirmed_email)))
-		return rc;
-	return store_user_anonymize(c, u.id, now);
+	    (rc = store_token_delete_all(c, u.id)) || (rc = store_link_delete_all(c, u.id)))
+		goto out;
+	/* its addresses (not another live account's): the invitations sent there and
+	 * never accepted, and every mail sent there */
+	for (int i = 0; i < ne; i++)
+		if ((rc = store_collab_delete_pending_to(c, emails[i])) ||
+		    (rc = store_mail_delete_to(c, emails[i])))
+			goto out;
+	/* a past address now another's: only the mails of the time it was this account's */
+	for (size_t i = 0; i < past.n; i++) {
+		struct user_past_id *p = &past.v[i];
+		if (strcmp(p->kind, "email") == 0 &&
+		    (rc = store_mail_delete_to_between(c, p->value, p->from_at, p->until_at)))
+			goto out;
+	}
+	/* the confirmation mailed to a pending new address, unless another's email */
+	if (u.unconfirmed_email[0]) {
+		if ((rc = others_email(c, u.unconfirmed_email, u.id, &other)))
+			goto out;
+		if (!other && (rc = store_mail_delete_to(c, u.unconfirmed_email)))
+			goto out;
+	}
+	if ((rc = store_user_past_forget(c, u.id)))
+		goto out;
+	rc = store_user_anonymize(c, u.id, now);
+out:
+	free(emails);
+	free(names);
+	free(past.v);
+	return rc;
 }

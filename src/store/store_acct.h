@@ -90,4 +90,27 @@ int store_link_delete_all(struct store_conn *c, const char *user_id);
  * NULL, deleted_at = now), so username and email are free again. */
 int store_user_anonymize(struct store_conn *c, const char *user_id, int64_t now);
 
+/*
+ * Past identifiers: every email and username the account had before its
+ * current ones, each with the time it held it [from_at, until_at). Recorded in
+ * the transaction that changes it; read and dropped by the account's erasure.
+ */
+struct user_past_id {
+	char kind[16]; /* "email" | "username" */
+	char value[TXT(EMAIL_MAX)];
+	int64_t from_at, until_at;
+};
+/* Records that user_id held value (of kind) until now, since the end of its
+ * previous value of that kind (else since its sign-up). */
+int store_user_past_add(struct store_conn *c, const char *user_id, const char *kind,
+                        const char *value, int64_t now);
+/* Every past identifier of the user; cb must not write. */
+int store_user_past_list(struct store_conn *c, const char *user_id,
+                         void (*cb)(const struct user_past_id *, void *), void *arg);
+/* Since when the user has held its current value of kind. PP_ENOTFOUND: no such user. */
+int store_user_past_since(struct store_conn *c, const char *user_id, const char *kind,
+                          int64_t *since);
+/* Drops the user's past identifiers (account erasure). */
+int store_user_past_forget(struct store_conn *c, const char *user_id);
+
 #endif

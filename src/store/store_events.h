@@ -17,17 +17,16 @@ int store_event_add(struct store_conn *c, const char *type, const char *user_id,
 int store_event_subject_add(struct store_conn *c, int64_t id, const char *subject);
 /*
  * Erases an account's personal data from events: its account events lose
- * their type_data; in the events that name it (subjects, or that it did on
- * apps) every string equal to its email (any case) or username becomes
- * "user account deleted". May run once per address of the account; the
- * subjects rows stay (the caller drops them once every pass is done).
+ * their type_data; in the events that name it (subjects: its id or one of
+ * emails, lower-cased) or that it did on apps, every string equal to one of
+ * emails (any case) or usernames becomes "user account deleted". The subjects
+ * rows stay (store_event_subjects_forget drops them after).
  */
-int store_event_scrub(struct store_conn *c, const char *user_id, const char *email,
-                      const char *username);
-/* Drops the subjects rows naming the user: its id, its email and the addresses
- * of its collaborations (run after the last store_event_scrub, before the
- * collaborations lose their addresses). */
-int store_event_subjects_forget(struct store_conn *c, const char *user_id, const char *email);
+int store_event_scrub(struct store_conn *c, const char *user_id, const char *const *emails,
+                      int nemails, const char *const *usernames, int nusernames);
+/* Drops the subjects rows naming the user's id and each of emails (after the scrub). */
+int store_event_subjects_forget(struct store_conn *c, const char *user_id,
+                                const char *const *emails, int nemails);
 
 /*
  * One page of a timeline, newest first, read through the (user_id, id) or
@@ -64,5 +63,14 @@ int store_mail_requeue(struct store_conn *c, const char *marker, int64_t now);
 int store_mail_pending(struct store_conn *c, int64_t *count);
 /* Deletes every mail to addr (any case), sent or not (account erasure). */
 int store_mail_delete_to(struct store_conn *c, const char *addr);
+/* Deletes every mail to addr (any case) created in [from, until] (account erasure:
+ * an address the account held only then). */
+int store_mail_delete_to_between(struct store_conn *c, const char *addr, int64_t from,
+                                 int64_t until);
+/* In the mails with that subject created in [from, until], replaces every
+ * occurrence of old in the body by repl (account erasure: its name in mails
+ * to others). */
+int store_mail_replace_text(struct store_conn *c, const char *subject, const char *old,
+                            const char *repl, int64_t from, int64_t until);
 
 #endif

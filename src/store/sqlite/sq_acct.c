@@ -191,6 +191,70 @@ int store_user_anonymize(struct store_conn *c, const char *user_id, int64_t now)
 	return sq_step_write(c, st, 1);
 }
 
+int store_user_past_add(struct store_conn *c, const char *user_id, const char *kind,
+                        const char *value, int64_t now)
+{
+	/* held since the end of the previous value of that kind, else since sign-up */
+	sqlite3_stmt *st = sq_stmt(
+	        c, "INSERT INTO user_past_ids(user_id, kind, value, from_at, until_at) "
+	           "SELECT ?1, ?2, ?3, COALESCE((SELECT MAX(until_at) FROM user_past_ids WHERE "
+	           "user_id = ?1 AND kind = ?2), created_at), ?4 FROM users WHERE id = ?1");
+	if (!st)
+		return PP_EDB;
+	sq_bind_text(st, 1, user_id);
+	sq_bind_text(st, 2, kind);
+	sq_bind_text(st, 3, value);
+	sqlite3_bind_int64(st, 4, now);
+	return sq_step_write(c, st, 1);
+}
+
+int store_user_past_list(struct store_conn *c, const char *user_id,
+                         void (*cb)(const struct user_past_id *, void *), void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(c, "SELECT kind, value, from_at, until_at FROM user_past_ids "
+	                              "WHERE user_id = ? ORDER BY kind, until_at");
+	if (!st)
+		return PP_EDB;
+	sq_bind_text(st, 1, user_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct user_past_id p;
+		snprintf(p.kind, sizeof p.kind, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(p.value, sizeof p.value, "%s", (const char *)sqlite3_column_text(st, 1));
+		p.from_at = sqlite3_column_int64(st, 2);
+		p.until_at = sqlite3_column_int64(st, 3);
+		cb(&p, arg);
+	}
+	sq_done(st);
+	return rc == SQLITE_DONE ? 0 : sq_rc(c, rc);
+}
+
+int store_user_past_since(struct store_conn *c, const char *user_id, const char *kind,
+                          int64_t *since)
+{
+	sqlite3_stmt *st = sq_stmt(c, "SELECT COALESCE((SELECT MAX(until_at) FROM user_past_ids "
+	                              "WHERE user_id = ?1 AND kind = ?2), created_at) FROM users "
+	                              "WHERE id = ?1");
+	if (!st)
+		return PP_EDB;
+	sq_bind_text(st, 1, user_id);
+	sq_bind_text(st, 2, kind);
+	int rc = sq_step_row(c, st);
+	if (rc == 0)
+		*since = sqlite3_column_int64(st, 0);
+	sq_done(st);
+	return rc;
+}
+
+int store_user_past_forget(struct store_conn *c, const char *user_id)
+{
+	sqlite3_stmt *st = sq_stmt(c, "DELETE FROM user_past_ids WHERE user_id = ?");
+	if (!st)
+		return PP_EDB;
+	sq_bind_text(st, 1, user_id);
+	return sq_step_write(c, st, 0);
+}
+
 int store_user_set_password(struct store_conn *c, const char *id, const char *hash, int bump_epoch)
 {
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE users SET password_hash = ?, "

@@ -78,65 +78,71 @@ int store_event_subject_add(struct store_conn *c, int64_t id, const char *subjec
 	return sq_step_write(c, st, 0);
 }
 
-/* Replaces, in place, every string equal to email (any case) or username. */
-/* 1 when x is a string that names the person (the email in any case, or the username). */
+/* What an erasure replaces: the person's addresses (any case) and usernames. */
 #define SCRUB_MARK "user account deleted"
 
-static int names_person(const json_t *x, const char *email, const char *username)
+struct scrub_ids {
+	const char *const *emails;
+	int nemails;
+	const char *const *usernames;
+	int nusernames;
+};
+
+/* 1 when x is a string that names the person. */
+static int names_person(const json_t *x, const struct scrub_ids *ids)
 {
 	const char *s = json_string_value(x);
-	return s &&
-	       ((*email && strcasecmp(s, email) == 0) || (*username && strcmp(s, username) == 0));
+	if (!s)
+		return 0;
+	for (int i = 0; i < ids->nemails; i++)
+		if (*ids->emails[i] && strcasecmp(s, ids->emails[i]) == 0)
+			return 1;
+	for (int i = 0; i < ids->nusernames; i++)
+		if (*ids->usernames[i] && strcmp(s, ids->usernames[i]) == 0)
+			return 1;
+	return 0;
 }
 
 /* Replaces every string naming the person, at any depth, by a mark. 1 when v changed. */
-static int scrub_json(json_t *v, const char *email, const char *username)
+static int scrub_json(json_t *v, const struct scrub_ids *ids)
 {
 	int changed = 0;
 	const char *k;
 	json_t *x;
 	size_t i;
 	json_object_foreach (v, k, x) {
-		if (names_person(x, email, username))
+		if (names_person(x, ids))
 			changed = !json_object_set_new(v, k, json_string(SCRUB_MARK)) || changed;
 		else
-			changed |= scrub_json(x, email, username);
+			changed |= scrub_json(x, ids);
 	}
 	json_array_foreach (v, i, x) {
-		if (names_person(x, email, username))
+		if (names_person(x, ids))
 			changed = !json_array_set_new(v, i, json_string(SCRUB_MARK)) || changed;
 		else
-			changed |= scrub_json(x, email, username);
+			changed |= scrub_json(x, ids);
 	}
 	return changed;
 }
 
-int store_event_scrub(struct store_conn *c, const char *user_id, const char *email,
-                      const char *username)
+/* Scrubs the events naming subject (and, with own, the user's app events). */
+static int scrub_pass(struct store_conn *c, const char *user_id, const char *subject, int own,
+                      const struct scrub_ids *ids)
 {
-	char lc[TXT(EMAIL_MAX)];
-	str_lower(lc, sizeof lc, email);
-	sqlite3_stmt *st = sq_stmt(c, "UPDATE events SET type_data = '{}' WHERE user_id = ? AND "
-	                              "app_id IS NULL");
-	if (!st)
-		return PP_EDB;
-	sq_bind_text(st, 1, user_id);
-	int rc = sqlite3_step(st);
-	sq_done(st);
-	if (rc != SQLITE_DONE)
-		return sq_rc(c, rc);
-	st = sq_stmt(c, "SELECT id, type_data FROM events WHERE id IN (SELECT event_id FROM "
-	                "event_subjects WHERE subject IN (?1, ?2)) OR (user_id = ?1 AND app_id IS "
-	                "NOT NULL)");
+	int rc;
+	sqlite3_stmt *st = sq_stmt(c, "SELECT id, type_data FROM events WHERE id IN (SELECT "
+	                              "event_id FROM event_subjects WHERE subject = ?2) OR (?3 "
+	                              "AND user_id = ?1 AND app_id IS NOT NULL)");
 	sqlite3_stmt *up = sq_stmt(c, "UPDATE events SET type_data = ? WHERE id = ?");
 	if (!st || !up)
 		return PP_EDB;
 	sq_bind_text(st, 1, user_id);
-	sq_bind_text(st, 2, lc);
+	sq_bind_text(st, 2, subject);
+	sqlite3_bind_int(st, 3, own);
 	/* read and rewrite in the same pass: updates touch type_data only, not the scan's index */
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *v = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
-		if (v && scrub_json(v, email, username)) {
+		if (v && scrub_json(v, ids)) {
 			char *txt = json_dumps(v, JSON_COMPACT);
 			if (txt) {
 				sqlite3_bind_text(up, 1, txt, -1, SQLITE_TRANSIENT);
@@ -157,16 +163,45 @@ int store_event_scrub(struct store_conn *c, const char *user_id, const char *ema
 	return rc == SQLITE_DONE ? 0 : sq_rc(c, rc);
 }
 
-int store_event_subjects_forget(struct store_conn *c, const char *user_id, const char *email)
+int store_event_scrub(struct store_conn *c, const char *user_id, const char *const *emails,
+                      int nemails, const char *const *usernames, int nusernames)
 {
-	sqlite3_stmt *st = sq_stmt(c, "DELETE FROM event_subjects WHERE subject IN (?1, lower(?2)) "
-	                              "OR subject IN (SELECT lower(email) FROM collaborators "
-	                              "WHERE user_id = ?1)");
+	struct scrub_ids ids = {emails, nemails, usernames, nusernames};
+	sqlite3_stmt *st = sq_stmt(c, "UPDATE events SET type_data = '{}' WHERE user_id = ? AND "
+	                              "app_id IS NULL");
 	if (!st)
 		return PP_EDB;
 	sq_bind_text(st, 1, user_id);
-	sq_bind_text(st, 2, email);
-	return sq_step_write(c, st, 0);
+	int rc = sq_step_write(c, st, 0);
+	if (rc == 0)
+		rc = scrub_pass(c, user_id, user_id, 1, &ids);
+	for (int i = 0; rc == 0 && i < nemails; i++) {
+		char lc[TXT(EMAIL_MAX)];
+		str_lower(lc, sizeof lc, emails[i]);
+		if (*lc)
+			rc = scrub_pass(c, user_id, lc, 0, &ids);
+	}
+	return rc;
+}
+
+int store_event_subjects_forget(struct store_conn *c, const char *user_id,
+                                const char *const *emails, int nemails)
+{
+	sqlite3_stmt *st = sq_stmt(c, "DELETE FROM event_subjects WHERE subject = lower(?)");
+	if (!st)
+		return PP_EDB;
+	sq_bind_text(st, 1, user_id);
+	int rc = sq_step_write(c, st, 0);
+	for (int i = 0; rc == 0 && i < nemails; i++) {
+		if (!*emails[i])
+			continue;
+		st = sq_stmt(c, "DELETE FROM event_subjects WHERE subject = lower(?)");
+		if (!st)
+			return PP_EDB;
+		sq_bind_text(st, 1, emails[i]);
+		rc = sq_step_write(c, st, 0);
+	}
+	return rc;
 }
 
 #define EVENT_SELECT                                                                               \
@@ -389,6 +424,35 @@ int store_mail_delete_to(struct store_conn *c, const char *addr)
 	if (!st)
 		return PP_EDB;
 	sq_bind_text(st, 1, addr);
+	return sq_step_write(c, st, 0);
+}
+
+int store_mail_delete_to_between(struct store_conn *c, const char *addr, int64_t from,
+                                 int64_t until)
+{
+	sqlite3_stmt *st = sq_stmt(c, "DELETE FROM mail_outbox WHERE lower(to_addr) = lower(?) "
+	                              "AND created_at >= ? AND created_at <= ?");
+	if (!st)
+		return PP_EDB;
+	sq_bind_text(st, 1, addr);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, until);
+	return sq_step_write(c, st, 0);
+}
+
+int store_mail_replace_text(struct store_conn *c, const char *subject, const char *old,
+                            const char *repl, int64_t from, int64_t until)
+{
+	sqlite3_stmt *st = sq_stmt(c, "UPDATE mail_outbox SET body = replace(body, ?1, ?2) "
+	                              "WHERE subject = ?3 AND created_at >= ?4 AND created_at <= "
+	                              "?5 AND instr(body, ?1) > 0");
+	if (!st)
+		return PP_EDB;
+	sq_bind_text(st, 1, old);
+	sq_bind_text(st, 2, repl);
+	sq_bind_text(st, 3, subject);
+	sqlite3_bind_int64(st, 4, from);
+	sqlite3_bind_int64(st, 5, until);
 	return sq_step_write(c, st, 0);
 }
 

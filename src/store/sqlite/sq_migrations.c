@@ -149,6 +149,16 @@ const char *const sq_migrations[] = {
         "  WHERE user_id IS NOT NULL GROUP BY user_id;"
         "INSERT INTO event_counts(scope, n) SELECT 'a:' || app_id, COUNT(*) FROM events "
         "  WHERE app_id IS NOT NULL GROUP BY app_id;",
+
+        /* 3: every email and username an account had before its current ones, with
+         * the time it held each [from_at, until_at): what its erasure scrubs too */
+        "CREATE TABLE user_past_ids ("
+        "  user_id TEXT NOT NULL REFERENCES users(id),"
+        "  kind TEXT NOT NULL," /* email | username */
+        "  value TEXT NOT NULL,"
+        "  from_at INTEGER NOT NULL,"
+        "  until_at INTEGER NOT NULL);"
+        "CREATE INDEX user_past_ids_user ON user_past_ids(user_id, kind, until_at);",
 };
 
 const size_t sq_migrations_count = sizeof sq_migrations / sizeof sq_migrations[0];
