@@ -5,10 +5,11 @@
  *
  * What belongs to the account: its current email and username, and every
  * email and username it had before (store_user_past_*), each for the time it
- * held it. An address an invitation was sent to is not the account's (the
- * invitation may have been accepted by someone else than its holder), and an
- * address that is now another live account's email is never scrubbed; only
- * the mails sent to it while the account held it are deleted.
+ * held it; and the addresses it accepted invitations under, but only when
+ * they are nobody else's: an invitation to a live user's address may have
+ * been accepted by another account. An address that is, or was, another live
+ * account's email is never scrubbed; of a past address of the account now
+ * another's, only the mails sent while the account held it are deleted.
  */
 #include "core/erase.h"
 #include "store/store_acct.h"
@@ -25,6 +26,36 @@
 #define INVITE_SUBJECT   "You are invited to collaborate on a paasport app"
 #define INVITE_SENTENCE  " invites you to collaborate on the app '"
 #define INVITE_ANONYMOUS "A paasport user whose account was since deleted"
+
+static int others_email(struct store_conn *c, const char *addr, const char *user_id, int *other);
+
+/* The addresses the account accepted invitations under that are nobody else's. */
+struct invited {
+	struct store_conn *c;
+	const char *user_id;
+	char **v;
+	size_t n, cap;
+};
+
+static int add_invited(const char *addr, void *arg)
+{
+	struct invited *l = arg;
+	int other, rc = others_email(l->c, addr, l->user_id, &other);
+	if (rc || other)
+		return rc;
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 8;
+		char **nv = realloc(l->v, ncap * sizeof *nv);
+		if (!nv)
+			return PP_ENOMEM;
+		l->v = nv;
+		l->cap = ncap;
+	}
+	if (!(l->v[l->n] = strdup(addr)))
+		return PP_ENOMEM;
+	l->n++;
+	return 0;
+}
 
 struct past_list {
 	struct user_past_id *v;
@@ -50,10 +81,10 @@ static void collect(const struct user_past_id *p, void *arg)
 	l->v[l->n++] = *p;
 }
 
-/* *other = 1 when addr is the email of another live account. */
+/* *other = 1 when addr is, or was, the email of another live account. */
 static int others_email(struct store_conn *c, const char *addr, const char *user_id, int *other)
 {
-	int rc = store_user_email_check(c, addr, user_id);
+	int rc = store_user_email_claimed(c, addr, user_id);
 	*other = rc == PP_ECONFLICT;
 	return rc == PP_ECONFLICT ? 0 : rc;
 }
@@ -72,6 +103,7 @@ static int scrub_invites(struct store_conn *c, const char *name, int64_t from, i
 int erase_account(struct store_conn *c, const char *user_id, int64_t now)
 {
 	struct past_list past = {0};
+	struct invited inv = {c, user_id, NULL, 0, 0};
 	const char **emails = NULL, **names = NULL;
 	int ne = 0, nn = 0, rc, other;
 	int64_t name_since = 0;
@@ -80,9 +112,10 @@ int erase_account(struct store_conn *c, const char *user_id, int64_t now)
 	if ((rc = store_user_get(c, user_id, &u)) != 0)
 		return rc;
 	if ((rc = store_user_past_list(c, u.id, collect, &past)) || (rc = past.rc) ||
-	    (rc = store_user_past_since(c, u.id, "username", &name_since)))
+	    (rc = store_user_past_since(c, u.id, "username", &name_since)) ||
+	    (rc = store_collab_addresses(c, u.id, u.email, add_invited, &inv)))
 		goto out;
-	emails = calloc(past.n + 1, sizeof *emails);
+	emails = calloc(past.n + inv.n + 1, sizeof *emails);
 	names = calloc(past.n + 1, sizeof *names);
 	if (!emails || !names) {
 		rc = PP_ENOMEM;
@@ -90,6 +123,8 @@ int erase_account(struct store_conn *c, const char *user_id, int64_t now)
 	}
 	emails[ne++] = u.email;
 	names[nn++] = u.username;
+	for (size_t i = 0; i < inv.n; i++)
+		emails[ne++] = inv.v[i];
 	for (size_t i = 0; i < past.n; i++) {
 		struct user_past_id *p = &past.v[i];
 		if (strcmp(p->kind, "username") == 0) {
@@ -144,5 +179,8 @@ out:
 	free(emails);
 	free(names);
 	free(past.v);
+	for (size_t i = 0; i < inv.n; i++)
+		free(inv.v[i]);
+	free(inv.v);
 	return rc;
 }

@@ -110,6 +110,9 @@ int store_user_past_list(struct store_conn *c, const char *user_id,
 /* Since when the user has held its current value of kind. PP_ENOTFOUND: no such user. */
 int store_user_past_since(struct store_conn *c, const char *user_id, const char *kind,
                           int64_t *since);
+/* PP_ECONFLICT when email (any case) is, or was, the email of a live account
+ * other than except_id; 0 when not. */
+int store_user_email_claimed(struct store_conn *c, const char *email, const char *except_id);
 /* Drops the user's past identifiers (account erasure). */
 int store_user_past_forget(struct store_conn *c, const char *user_id);
 

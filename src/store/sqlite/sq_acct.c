@@ -246,6 +246,24 @@ int store_user_past_since(struct store_conn *c, const char *user_id, const char 
 	return rc;
 }
 
+int store_user_email_claimed(struct store_conn *c, const char *email, const char *except_id)
+{
+	char lc[TXT(EMAIL_MAX)];
+	str_lower(lc, sizeof lc, email);
+	sqlite3_stmt *st =
+	        sq_stmt(c, "SELECT 1 FROM users WHERE email_lc = ?1 AND id <> ?2 "
+	                   "UNION ALL SELECT 1 FROM user_past_ids p JOIN users u ON "
+	                   "u.id = p.user_id WHERE p.kind = 'email' AND lower(p.value) = "
+	                   "?1 AND p.user_id <> ?2 AND u.deleted_at IS NULL LIMIT 1");
+	if (!st)
+		return PP_EDB;
+	sq_bind_text(st, 1, lc);
+	sq_bind_text(st, 2, except_id ? except_id : "");
+	int rc = sq_step_row(c, st);
+	sq_done(st);
+	return rc == 0 ? PP_ECONFLICT : rc == PP_ENOTFOUND ? 0 : rc;
+}
+
 int store_user_past_forget(struct store_conn *c, const char *user_id)
 {
 	sqlite3_stmt *st = sq_stmt(c, "DELETE FROM user_past_ids WHERE user_id = ?");
