@@ -552,6 +552,47 @@ static void test_erase_primitives(void **state)
 	make_user(f->c, "us-a2", "alice", "alice@example.com");
 }
 
+static void count_past(const struct user_past_id *p, void *arg)
+{
+	char *out = arg;
+	char line[320];
+	snprintf(line, sizeof line, "%s=%s[%lld,%lld];", p->kind, p->value, (long long)p->from_at,
+	         (long long)p->until_at);
+	strcat(out, line);
+}
+
+static void test_past_identifiers(void **state)
+{
+	struct fx *f = *state;
+	char got[1024] = "";
+	int64_t since = 0;
+	make_user(f->c, "us-a", "alice", "alice@example.com");
+	make_user(f->c, "us-b", "bob", "bob@example.com");
+	assert_int_equal(store_user_past_since(f->c, "us-a", "email", &since), 0);
+	assert_int_equal(since, 1700000000000LL);
+	assert_int_equal(
+	        store_user_past_add(f->c, "us-a", "email", "Old@Example.com", 1700000001000LL), 0);
+	assert_int_equal(
+	        store_user_past_add(f->c, "us-a", "email", "older@example.com", 1700000002000LL),
+	        0);
+	assert_int_equal(store_user_past_add(f->c, "us-ghost", "email", "x@example.com", 1),
+	                 PP_ENOTFOUND);
+	assert_int_equal(store_user_past_list(f->c, "us-a", count_past, got), 0);
+	assert_string_equal(got, "email=Old@Example.com[1700000000000,1700000001000];"
+	                         "email=older@example.com[1700000001000,1700000002000];");
+	assert_int_equal(store_user_past_since(f->c, "us-a", "email", &since), 0);
+	assert_int_equal(since, 1700000002000LL);
+	/* claimed: another live account's current or past email */
+	assert_int_equal(store_user_email_claimed(f->c, "old@example.com", "us-b"), PP_ECONFLICT);
+	assert_int_equal(store_user_email_claimed(f->c, "old@example.com", "us-a"), 0);
+	assert_int_equal(store_user_email_claimed(f->c, "BOB@example.com", "us-a"), PP_ECONFLICT);
+	assert_int_equal(store_user_email_claimed(f->c, "nobody@example.com", "us-a"), 0);
+	assert_int_equal(store_user_past_forget(f->c, "us-a"), 0);
+	got[0] = 0;
+	assert_int_equal(store_user_past_list(f->c, "us-a", count_past, got), 0);
+	assert_string_equal(got, "");
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -560,7 +601,7 @@ int main(void)
 	        T(test_migrations),   T(test_newer_schema_refused), T(test_users),
 	        T(test_tokens),       T(test_token_list_scoped),    T(test_links),
 	        T(test_transactions), T(test_server_secret),        T(test_read_snapshot),
-	        T(test_event_anchor), T(test_erase_primitives),
+	        T(test_event_anchor), T(test_erase_primitives),     T(test_past_identifiers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
