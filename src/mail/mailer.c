@@ -15,11 +15,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define MAILER_IDLE_POLL_MS 2000                   /* wakes this often even without mailer_wake() */
 #define MAILER_NEVER        INT64_C(4102444800000) /* 2100-01-01: parked */
 #define MAILER_LOGGED       "logged: no SMTP server configured"
+#define MAILER_INSECURE     "smtp+insecure://" /* plain SMTP to a local relay, said explicitly */
+/* The body of a mail only logged (its content dropped) that goes out once a server is set. */
+#define MAILER_LOGGED_BODY                                                                         \
+	"This message was written to the server log while no mail server was configured;\r\n"      \
+	"its content was not kept. If you still need it, please ask for it again.\r\n"
 
 struct mailer {
 	struct app *app;
@@ -97,7 +103,22 @@ static int build_message(const struct config *cfg, const struct mail_rec *m, str
 	                   "Date: %s\r\nFrom: %s\r\nTo: <%s>\r\nSubject: %s\r\nMessage-ID: "
 	                   "<%s@paasport>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; "
 	                   "charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n%s",
-	                   date, cfg->smtp_from, to, subject, id + 4, m->body);
+	                   date, cfg->smtp_from, to, subject, id + 4,
+	                   m->body[0] ? m->body : MAILER_LOGGED_BODY);
+}
+
+/* The URL for curl and the TLS it requires: smtp:// requires STARTTLS (a server
+ * that does not offer it gets nothing: no stripping), smtps:// is TLS from the
+ * start, smtp+insecure:// is plain smtp:// without STARTTLS (a local relay). */
+static long smtp_tls(const char *url, char *out, size_t cap)
+{
+	size_t n = strlen(MAILER_INSECURE);
+	if (strncasecmp(url, MAILER_INSECURE, n) == 0) {
+		snprintf(out, cap, "smtp://%s", url + n);
+		return (long)CURLUSESSL_NONE;
+	}
+	snprintf(out, cap, "%s", url);
+	return (long)CURLUSESSL_ALL;
 }
 
 static int smtp_send(const struct config *cfg, const struct mail_rec *m, char *err, size_t errcap)
@@ -105,7 +126,7 @@ static int smtp_send(const struct config *cfg, const struct mail_rec *m, char *e
 	int rc = PP_EIO;
 	struct buf msg;
 	struct curl_slist *rcpt = NULL;
-	char from[CONFIG_STR_MAX + 2], to[sizeof m->to_addr + 2];
+	char from[CONFIG_STR_MAX + 2], to[sizeof m->to_addr + 2], url[CONFIG_STR_MAX + 8];
 	CURL *curl = curl_easy_init();
 	buf_init(&msg, 4 * 1024 * 1024);
 	if (!curl || build_message(cfg, m, &msg) != 0) {
@@ -117,17 +138,25 @@ static int smtp_send(const struct config *cfg, const struct mail_rec *m, char *e
 	clean_header(to);
 	rcpt = curl_slist_append(NULL, to);
 	struct payload pl = {msg.data, msg.len};
-	curl_easy_setopt(curl, CURLOPT_URL, cfg->smtp_url);
+	long tls = smtp_tls(cfg->smtp_url, url, sizeof url);
+	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_cb);
 	curl_easy_setopt(curl, CURLOPT_READDATA, &pl);
 	curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY); /* STARTTLS when offered */
+	curl_easy_setopt(curl, CURLOPT_USE_SSL, tls);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)MAILER_SMTP_TIMEOUT_S);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	CURLcode cc = curl_easy_perform(curl);
+	if (cc == CURLE_USE_SSL_FAILED) {
+		snprintf(err, errcap,
+		         "%s: the server offers no STARTTLS and TLS is required "
+		         "(smtp+insecure:// for a plain local relay)",
+		         curl_easy_strerror(cc));
+		goto out;
+	}
 	if (cc != CURLE_OK) {
 		snprintf(err, errcap, "%s", curl_easy_strerror(cc));
 		goto out;
@@ -161,10 +190,14 @@ static int send_one(struct mailer *mr, struct store_conn *c)
 	if (rc)
 		return rc;
 	if (!cfg->smtp_url[0]) {
-		log_json("info", "mail (no SMTP server configured: kept in the outbox)",
-		         json_pack("{s:I, s:s, s:s, s:s}", "mail_id", (json_int_t)m.id, "to",
-		                   m.to_addr, "subject", m.subject, "body", m.body));
-		rc = store_mail_failed(c, m.id, MAILER_LOGGED, MAILER_NEVER);
+		/* the body is dropped from the outbox before the log line appears (the
+		 * log is where it is delivered): whoever reads the log sees the row
+		 * already without it */
+		rc = store_mail_logged(c, m.id, MAILER_LOGGED, MAILER_NEVER);
+		if (rc == 0)
+			log_json("info", "mail (no SMTP server configured: kept in the outbox)",
+			         json_pack("{s:I, s:s, s:s, s:s}", "mail_id", (json_int_t)m.id,
+			                   "to", m.to_addr, "subject", m.subject, "body", m.body));
 		goto out;
 	}
 	char err[256];
@@ -230,6 +263,12 @@ int mailer_start(struct app *app, struct mailer **out)
 	m->app = app;
 	pthread_mutex_init(&m->mu, NULL);
 	pthread_cond_init(&m->cv, NULL);
+	{
+		/* rows sent or logged before bodies were dropped lose theirs now */
+		struct store_conn *c = store_acquire(app->store);
+		store_mail_forget_bodies(c, MAILER_LOGGED);
+		store_release(app->store, c);
+	}
 	if (app->cfg->smtp_url[0]) {
 		/* mails only logged while no server was configured go out now */
 		struct store_conn *c = store_acquire(app->store);

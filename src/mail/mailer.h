@@ -1,10 +1,13 @@
 /*
  * mailer.h - outgoing mail. mailer_enqueue() writes to the outbox table
  * (inside the caller's transaction, so a mail exists iff its cause was
- * committed); a sender thread delivers due mails over SMTP with libcurl
- * (STARTTLS when offered), retrying with exponential back-off. Nothing is
- * lost across a restart: a mail leaves the outbox only once the server took it.
- * With no SMTP URL configured, mails are written to the log and stay queued.
+ * committed); a sender thread delivers due mails over SMTP with libcurl,
+ * retrying with exponential back-off. Nothing is lost across a restart: a mail
+ * is marked sent only once the server took it, and then its body (the links it
+ * held) is dropped. TLS is required: smtp:// must offer STARTTLS, smtps:// is
+ * TLS throughout; smtp+insecure:// (plain SMTP, a local relay) must be said
+ * explicitly. With no SMTP URL configured, mails are written to the log, their
+ * body dropped, and stay queued (a stand-in body goes out once a server is set).
  */
 #ifndef PP_MAILER_H
 #define PP_MAILER_H

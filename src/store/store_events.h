@@ -56,8 +56,16 @@ int store_mail_enqueue(struct store_conn *c, const char *to, const char *subject
                        int64_t now);
 /* The oldest mail due at now, PP_ENOTFOUND when none. */
 int store_mail_next(struct store_conn *c, int64_t now, struct mail_rec *m);
+/* Marks the mail sent at now and drops its body (the links it held); to_addr,
+ * subject and the times remain. */
 int store_mail_sent(struct store_conn *c, int64_t id, int64_t now);
 int store_mail_failed(struct store_conn *c, int64_t id, const char *err, int64_t next_at);
+/* A mail written to the log (no SMTP server): records marker as its last error,
+ * parks it until next_at and drops its body, as store_mail_sent does. */
+int store_mail_logged(struct store_conn *c, int64_t id, const char *marker, int64_t next_at);
+/* Drops the body of every mail already sent or logged (last_error = marker):
+ * rows written before bodies were dropped. */
+int store_mail_forget_bodies(struct store_conn *c, const char *marker);
 /* Makes every unsent mail whose last_error is marker due at now. */
 int store_mail_requeue(struct store_conn *c, const char *marker, int64_t now);
 int store_mail_pending(struct store_conn *c, int64_t *count);

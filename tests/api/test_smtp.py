@@ -53,7 +53,7 @@ def smtp():
 
 
 def test_email_change_confirmed_by_mailed_link(smtp):
-    s = Server(env={"PAASPORT_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}",
+    s = Server(env={"PAASPORT_SMTP_URL": f"smtp+insecure://127.0.0.1:{smtp.port}",
                     "PAASPORT_PUBLIC_URL": "https://paasport.example.com"})
     try:
         u = signup(s)
@@ -78,7 +78,7 @@ def test_email_change_confirmed_by_mailed_link(smtp):
 def test_mail_survives_restart_and_smtp_outage(tmp_path, smtp):
     db = str(tmp_path / "db")
     dead = free_port()  # nothing listens there yet
-    s = Server(db=db, env={"PAASPORT_SMTP_URL": f"smtp://127.0.0.1:{dead}",
+    s = Server(db=db, env={"PAASPORT_SMTP_URL": f"smtp+insecure://127.0.0.1:{dead}",
                            "PAASPORT_MAIL_RETRY_BASE": "1"})
     u = signup(s)
     requests.post(s.url + "/v1/users/password/reset", json={"email": u["email"]})
@@ -91,7 +91,7 @@ def test_mail_survives_restart_and_smtp_outage(tmp_path, smtp):
     assert rows[0][0] >= 1 and rows[0][1]  # it tried, failed, kept the mail
     s.stop()
     # restart on the same database with a working SMTP server: the mail goes out
-    s2 = Server(db=db, env={"PAASPORT_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}",
+    s2 = Server(db=db, env={"PAASPORT_SMTP_URL": f"smtp+insecure://127.0.0.1:{smtp.port}",
                             "PAASPORT_MAIL_RETRY_BASE": "1"})
     try:
         s2.advance(hours=6)  # past the longest retry back-off: the kept mail is due
@@ -114,7 +114,7 @@ def test_no_smtp_mail_logged_then_sent_when_configured(tmp_path, smtp):
     s.wait_mail(u["email"], "Reset")
     assert s.sql("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL")[0][0] == 1
     s.stop()
-    s2 = Server(db=db, env={"PAASPORT_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}"})
+    s2 = Server(db=db, env={"PAASPORT_SMTP_URL": f"smtp+insecure://127.0.0.1:{smtp.port}"})
     try:
         smtp.wait_for(u["email"], "Reset your paasport password")
     finally:

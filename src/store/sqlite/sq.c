@@ -10,10 +10,15 @@
 #include "util/log.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct store {
 	pthread_mutex_t mu;
@@ -54,6 +59,48 @@ static int open_conn(const char *path, sqlite3 **out)
 		return PP_EDB;
 	}
 	*out = db;
+	return 0;
+}
+
+/* Tightens an existing file to 0600 (owner only), with a log line. */
+static int tighten(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return errno == ENOENT ? 0 : PP_EDB;
+	if ((st.st_mode & 0077) == 0)
+		return 0;
+	if (chmod(path, st.st_mode & 0700) != 0) {
+		log_error("cannot restrict %s to its owner: %s", path, strerror(errno));
+		return PP_EDB;
+	}
+	log_info("restricted %s from mode %03o to %03o (it holds secrets)", path,
+	         (unsigned)(st.st_mode & 0777), (unsigned)(st.st_mode & 0700));
+	return 0;
+}
+
+/* The database file holds the JWT key, password hashes and one-time links: it
+ * is created 0600, an existing one (and its -wal, -shm) is tightened to 0600.
+ * SQLite creates -wal and -shm with the mode of the database file. */
+static int secure_db_file(const char *path)
+{
+	if (!*path || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+	else if (errno != EEXIST) {
+		log_error("cannot create database %s: %s", path, strerror(errno));
+		return PP_EDB;
+	}
+	static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < sizeof sfx / sizeof *sfx; i++) {
+		char p[4096];
+		if (snprintf(p, sizeof p, "%s%s", path, sfx[i]) >= (int)sizeof p)
+			return PP_EDB;
+		if (tighten(p) != 0)
+			return PP_EDB;
+	}
 	return 0;
 }
 
@@ -112,6 +159,8 @@ int store_open(const char *path, int pool_size, struct store **out)
 	 * stats (only possible before the library's first use: later calls fail,
 	 * harmlessly) */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (secure_db_file(path) != 0)
+		return PP_EDB;
 	struct store *s = calloc(1, sizeof *s);
 	if (!s)
 		return PP_ENOMEM;

@@ -385,8 +385,9 @@ int store_mail_next(struct store_conn *c, int64_t now, struct mail_rec *m)
 
 int store_mail_sent(struct store_conn *c, int64_t id, int64_t now)
 {
+	/* the body (live links) is dropped: who, what kind and when remain */
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE mail_outbox SET sent_at = ?, attempts = attempts "
-	                              "+ 1, last_error = NULL WHERE id = ?");
+	                              "+ 1, last_error = NULL, body = '' WHERE id = ?");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);
@@ -403,6 +404,29 @@ int store_mail_failed(struct store_conn *c, int64_t id, const char *err, int64_t
 	sq_bind_text(st, 1, err);
 	sqlite3_bind_int64(st, 2, next_at);
 	sqlite3_bind_int64(st, 3, id);
+	return sq_step_write(c, st, 0);
+}
+
+int store_mail_logged(struct store_conn *c, int64_t id, const char *marker, int64_t next_at)
+{
+	sqlite3_stmt *st =
+	        sq_stmt(c, "UPDATE mail_outbox SET attempts = attempts + 1, "
+	                   "last_error = ?, next_attempt_at = ?, body = '' WHERE id = ?");
+	if (!st)
+		return PP_EDB;
+	sq_bind_text(st, 1, marker);
+	sqlite3_bind_int64(st, 2, next_at);
+	sqlite3_bind_int64(st, 3, id);
+	return sq_step_write(c, st, 0);
+}
+
+int store_mail_forget_bodies(struct store_conn *c, const char *marker)
+{
+	sqlite3_stmt *st = sq_stmt(c, "UPDATE mail_outbox SET body = '' WHERE body != '' AND "
+	                              "(sent_at IS NOT NULL OR last_error = ?)");
+	if (!st)
+		return PP_EDB;
+	sq_bind_text(st, 1, marker);
 	return sq_step_write(c, st, 0);
 }
 
