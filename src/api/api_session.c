@@ -73,28 +73,14 @@ int api_session_delete(struct req *r)
 	return 0;
 }
 
-struct list_ctx {
-	json_t *arr;
-	const char *current;
-};
-
-static void add_session(const struct session_rec *s, void *arg)
-{
-	struct list_ctx *ctx = arg;
-	json_array_append_new(ctx->arr, render_session(s, ctx->current));
-}
-
 int api_sessions_list(struct req *r)
 {
-	struct list_ctx ctx = {json_array(), r->auth == AUTH_SESSION ? r->session.id : NULL};
 	struct core_ctx cx = api_ctx(r);
-	int rc = sessions_list(&cx, r->user.id, add_session, &ctx);
-	if (rc) {
-		json_decref(ctx.arr);
-		return api_rc(r, rc, "session");
-	}
-	reply_json(r, 200, json_pack("{s:o}", "sessions", ctx.arr));
-	return 0;
+	struct render_list l;
+	render_list_init(&l, r->app->cfg);
+	l.current_session = r->auth == AUTH_SESSION ? r->session.id : NULL;
+	int rc = sessions_list(&cx, r->user.id, render_list_session, &l);
+	return render_list_reply(r, rc, &l, "sessions", NULL, "session");
 }
 
 int api_sessions_delete(struct req *r)

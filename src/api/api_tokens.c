@@ -32,22 +32,13 @@ int api_tokens_create(struct req *r)
 	return 0;
 }
 
-static void add_token(const struct token_rec *t, void *arg)
-{
-	json_array_append_new(arg, render_token(t, NULL));
-}
-
 int api_tokens_list(struct req *r)
 {
-	json_t *arr = json_array();
 	struct core_ctx cx = api_ctx(r);
-	int rc = tokens_list(&cx, r->user.id, add_token, arr);
-	if (rc) {
-		json_decref(arr);
-		return api_rc(r, rc, "token");
-	}
-	reply_json(r, 200, json_pack("{s:o}", "tokens", arr));
-	return 0;
+	struct render_list l;
+	render_list_init(&l, r->app->cfg);
+	int rc = tokens_list(&cx, r->user.id, render_list_token, &l);
+	return render_list_reply(r, rc, &l, "tokens", NULL, "token");
 }
 
 int api_tokens_show(struct req *r)

@@ -175,6 +175,7 @@ void render_list_init(struct render_list *l, const struct config *cfg)
 {
 	l->items = json_array();
 	l->cfg = cfg;
+	l->current_session = NULL;
 }
 
 void render_list_app(const struct app_rec *a, void *list)
@@ -191,6 +192,17 @@ void render_list_collab(const struct collab_rec *k, void *list)
 void render_list_event(const struct event_rec *e, void *list)
 {
 	json_array_append_new(((struct render_list *)list)->items, render_event(e));
+}
+
+void render_list_token(const struct token_rec *t, void *list)
+{
+	json_array_append_new(((struct render_list *)list)->items, render_token(t, NULL));
+}
+
+void render_list_session(const struct session_rec *s, void *list)
+{
+	struct render_list *l = list;
+	json_array_append_new(l->items, render_session(s, l->current_session));
 }
 
 int render_list_reply(struct req *r, int rc, struct render_list *l, const char *key, json_t *meta,

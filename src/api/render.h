@@ -40,12 +40,15 @@ json_t *render_timeline_meta(const struct paging *p, int64_t total, int64_t anch
 struct render_list {
 	json_t *items;
 	const struct config *cfg;
+	const char *current_session; /* render_list_session: the caller's own session id or NULL */
 };
 void render_list_init(struct render_list *l, const struct config *cfg);
 /* Callbacks appending one record to the struct render_list *list. */
 void render_list_app(const struct app_rec *a, void *list);
 void render_list_collab(const struct collab_rec *k, void *list);
 void render_list_event(const struct event_rec *e, void *list);
+void render_list_token(const struct token_rec *t, void *list);
+void render_list_session(const struct session_rec *s, void *list);
 /* rc 0: replies 200 {key: items} (plus "meta": meta when not NULL; stolen) and returns 0;
  * else frees what was collected and returns api_rc(r, rc, resource). */
 int render_list_reply(struct req *r, int rc, struct render_list *l, const char *key, json_t *meta,
