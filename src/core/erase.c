@@ -12,6 +12,7 @@
  * another's, only the mails sent while the account held it are deleted.
  */
 #include "core/erase.h"
+#include "mail/templates.h"
 #include "store/store_acct.h"
 #include "store/store_apps.h"
 #include "store/store_events.h"
@@ -23,8 +24,6 @@
 
 /* The invitation mail of mail/templates.c (templates_collab_invite): its
  * subject, and the sentence that names the inviter after the greeting. */
-#define INVITE_SUBJECT   "You are invited to collaborate on a paasport app"
-#define INVITE_SENTENCE  " invites you to collaborate on the app '"
 #define INVITE_ANONYMOUS "A paasport user whose account was since deleted"
 
 static int others_email(struct store_conn *c, const char *addr, const char *user_id, int *other);
@@ -95,9 +94,10 @@ static int scrub_invites(struct store_conn *c, const char *name, int64_t from, i
 	char old[TXT(USERNAME_MAX) + 64];
 	if (!*name)
 		return 0;
-	snprintf(old, sizeof old, "\n%s" INVITE_SENTENCE, name);
-	return store_mail_replace_text(c, INVITE_SUBJECT, old,
-	                               "\n" INVITE_ANONYMOUS INVITE_SENTENCE, from, until);
+	snprintf(old, sizeof old, "\n%s" TEMPLATES_INVITE_SENTENCE, name);
+	return store_mail_replace_text(c, TEMPLATES_INVITE_SUBJECT, old,
+	                               "\n" INVITE_ANONYMOUS TEMPLATES_INVITE_SENTENCE, from,
+	                               until);
 }
 
 int erase_account(struct store_conn *c, const char *user_id, int64_t now)

@@ -123,9 +123,9 @@ int templates_collab_invite(struct templates_mail *m, const char *public_url, co
 	clean_name(who, inviter);
 	clean_name(app, app_name);
 	snprintf(intro, sizeof intro,
-	         "%s invites you to collaborate on the app '%s'. Follow this link, logged in "
+	         "%s" TEMPLATES_INVITE_SENTENCE "%s'. Follow this link, logged in "
 	         "with the account you want to use (valid 7 days):",
 	         who, app);
-	return templates_link(m, "You are invited to collaborate on a paasport app", intro,
-	                      public_url, "/#/invitation/", token);
+	return templates_link(m, TEMPLATES_INVITE_SUBJECT, intro, public_url, "/#/invitation/",
+	                      token);
 }

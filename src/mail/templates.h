@@ -41,6 +41,10 @@ int templates_account_unlock(struct templates_mail *m, const char *public_url, c
 /* The account deletion link for deletion_id (24 hours, once). */
 int templates_account_delete(struct templates_mail *m, const char *public_url,
                              const char *deletion_id, const char *token);
+/* The invitation's subject, and the words between the inviter's name and the app's name in
+ * its body (account erasure replaces the name of a deleted inviter before them). */
+#define TEMPLATES_INVITE_SUBJECT  "You are invited to collaborate on a paasport app"
+#define TEMPLATES_INVITE_SENTENCE " invites you to collaborate on the app '"
 /* The invitation to collaborate on app_name, from inviter (a username; 7 days). */
 int templates_collab_invite(struct templates_mail *m, const char *public_url, const char *inviter,
                             const char *app_name, const char *token);
