@@ -75,6 +75,8 @@ int config_load(struct config *c, int argc, char **argv)
 	        {"web-dir", "PAASPORT_WEB_DIR", c->web_dir, NULL, 0, 0, "dashboard files"},
 	        {"repo-root", "PAASPORT_REPO_ROOT", c->repo_root, NULL, 0, 0, "git repositories"},
 	        {"ssh-host", "PAASPORT_SSH_HOST", c->ssh_host, NULL, 0, 0, "host in git_url"},
+	        {"metrics-token", "PAASPORT_METRICS_TOKEN", c->metrics_token, NULL, 0, 0,
+	         "bearer secret of /metrics (unset: no /metrics)"},
 	        {"threads", "PAASPORT_THREADS", NULL, &c->threads, 0, CONFIG_THREADS_MAX,
 	         "0 = 4 per core"},
 	        {"max-connections", "PAASPORT_MAX_CONNECTIONS", NULL, &c->conn_limit, 1, 60000, ""},
@@ -148,6 +150,12 @@ int config_load(struct config *c, int argc, char **argv)
 		h = h ? h + 3 : c->public_url;
 		size_t n = strcspn(h, ":/");
 		snprintf(c->ssh_host, CONFIG_STR_MAX, "%.*s", (int)n, h);
+	}
+	if (c->metrics_token[0] && strlen(c->metrics_token) < CONFIG_METRICS_TOKEN_MIN) {
+		fprintf(stderr,
+		        "paasportd: PAASPORT_METRICS_TOKEN must have at least %d characters\n",
+		        CONFIG_METRICS_TOKEN_MIN);
+		return -1;
 	}
 	if (c->threads == 0) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);

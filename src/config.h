@@ -14,6 +14,8 @@
  * queue behind each other on one core while another idles (bench/README.md) */
 #define CONFIG_THREADS_PER_CORE 4
 #define CONFIG_THREADS_MAX      256
+/* the shortest PAASPORT_METRICS_TOKEN accepted */
+#define CONFIG_METRICS_TOKEN_MIN 16
 
 struct config {
 	char listen[CONFIG_STR_MAX];     /* PAASPORT_LISTEN host:port */
@@ -24,19 +26,21 @@ struct config {
 	char web_dir[CONFIG_STR_MAX];    /* PAASPORT_WEB_DIR, the dashboard files */
 	char repo_root[CONFIG_STR_MAX];  /* PAASPORT_REPO_ROOT, the apps' bare git repositories */
 	char ssh_host[CONFIG_STR_MAX];   /* PAASPORT_SSH_HOST, in git_url (default: public host) */
-	int threads;                     /* PAASPORT_THREADS, 0 = 4 per core */
-	int conn_limit;                  /* PAASPORT_MAX_CONNECTIONS */
-	int per_ip_conn_limit;           /* PAASPORT_MAX_CONNECTIONS_PER_IP */
-	int conn_timeout_s;              /* PAASPORT_CONNECTION_TIMEOUT */
-	int login_ip_per_min;            /* PAASPORT_LOGIN_RATE_PER_IP (per minute) */
-	int login_account_per_min;       /* PAASPORT_LOGIN_RATE_PER_ACCOUNT (per minute) */
-	int pwhash_ops;                  /* PAASPORT_PWHASH_OPSLIMIT */
-	int pwhash_mem_kib;              /* PAASPORT_PWHASH_MEMLIMIT_KIB */
-	int pwhash_concurrency;          /* PAASPORT_PWHASH_CONCURRENCY, 0 = cores */
-	int access_log;                  /* PAASPORT_ACCESS_LOG 1/0 */
-	int mail_retry_base_s;           /* PAASPORT_MAIL_RETRY_BASE, back-off base */
-	int max_apps_per_account;        /* PAASPORT_MAX_APPS_PER_ACCOUNT, live owned apps */
-	int test_clock;                  /* PAASPORT_TEST_CLOCK 1: tests may move the clock */
+	char metrics_token[CONFIG_STR_MAX]; /* PAASPORT_METRICS_TOKEN, bearer secret of /metrics;
+	                                     * empty = no /metrics (404) */
+	int threads;                        /* PAASPORT_THREADS, 0 = 4 per core */
+	int conn_limit;                     /* PAASPORT_MAX_CONNECTIONS */
+	int per_ip_conn_limit;              /* PAASPORT_MAX_CONNECTIONS_PER_IP */
+	int conn_timeout_s;                 /* PAASPORT_CONNECTION_TIMEOUT */
+	int login_ip_per_min;               /* PAASPORT_LOGIN_RATE_PER_IP (per minute) */
+	int login_account_per_min;          /* PAASPORT_LOGIN_RATE_PER_ACCOUNT (per minute) */
+	int pwhash_ops;                     /* PAASPORT_PWHASH_OPSLIMIT */
+	int pwhash_mem_kib;                 /* PAASPORT_PWHASH_MEMLIMIT_KIB */
+	int pwhash_concurrency;             /* PAASPORT_PWHASH_CONCURRENCY, 0 = cores */
+	int access_log;                     /* PAASPORT_ACCESS_LOG 1/0 */
+	int mail_retry_base_s;              /* PAASPORT_MAIL_RETRY_BASE, back-off base */
+	int max_apps_per_account;           /* PAASPORT_MAX_APPS_PER_ACCOUNT, live owned apps */
+	int test_clock;                     /* PAASPORT_TEST_CLOCK 1: tests may move the clock */
 	/* derived */
 	char host[256];
 	uint16_t port;

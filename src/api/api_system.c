@@ -1,5 +1,9 @@
-/* api_system.c - /healthz (the store answers) and /metrics (Prometheus). */
+/* api_system.c - /healthz (the store answers) and /metrics (Prometheus, behind the
+ * PAASPORT_METRICS_TOKEN bearer secret). */
+#include <sodium.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 #include "api/api.h"
 #include "util/clock.h"
 #include "api/metrics.h"
@@ -15,10 +19,32 @@ int api_healthz(struct req *r)
 	return 0;
 }
 
+/* Whether the request carries "Authorization: Bearer <PAASPORT_METRICS_TOKEN>"
+ * (compared in constant time; the length is not a secret worth hiding). */
+static int metrics_authorized(struct req *r)
+{
+	const char *want = r->app->cfg->metrics_token, *h = req_header(r, "Authorization");
+	static const char scheme[] = "Bearer ";
+	if (!h || strncasecmp(h, scheme, sizeof scheme - 1) != 0)
+		return 0;
+	h += sizeof scheme - 1;
+	size_t n = strlen(want);
+	return strlen(h) == n && sodium_memcmp(h, want, n) == 0;
+}
+
+/* GET /metrics: without PAASPORT_METRICS_TOKEN the route answers the 404 of a missing
+ * dashboard file, as an unknown path would (the metrics tell apart what the API does not: a reset
+ * request that queued a mail); with it, only a request bearing the token gets them. */
 int api_metrics(struct req *r)
 {
 	int64_t queue = 0;
 	struct buf b;
+	if (!r->app->cfg->metrics_token[0])
+		return api_rc(r, PP_ENOTFOUND, "file");
+	if (!metrics_authorized(r)) {
+		reply_header(r, "WWW-Authenticate", "Bearer realm=\"metrics\"");
+		return api_fail(r, PP_EAUTH, "metrics need the bearer token");
+	}
 	buf_init(&b, 1024 * 1024);
 	store_mail_pending(req_db(r), &queue);
 	if (metrics_render(r->app->metrics, queue, &b) != 0) {

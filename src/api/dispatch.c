@@ -165,7 +165,7 @@ static int gates_and_handler(struct req *r)
 		return 0;
 	}
 
-	if ((rc = auth_request(r)) != 0)
+	if (!(rt->flags & ROUTE_OWN_AUTH) && (rc = auth_request(r)) != 0)
 		return rc;
 	if ((rt->flags & ROUTE_AUTH) && r->auth == AUTH_NONE)
 		return api_fail(r, PP_EAUTH, "authentication required");

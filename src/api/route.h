@@ -27,6 +27,7 @@ enum {
 	ROUTE_THROTTLE = 1u << 5, /* per-IP limit for credential-guessing endpoints */
 	ROUTE_NO_CSRF = 1u << 6,  /* exempt from the cookie CSRF check (login itself) */
 	ROUTE_CSRF_GET = 1u << 7, /* a GET that changes state: CSRF token required too */
+	ROUTE_OWN_AUTH = 1u << 8, /* public; the handler checks Authorization itself (/metrics) */
 };
 
 struct route {

@@ -12,7 +12,7 @@
 
 const struct route api_routes[] = {
         {"GET", "/healthz", api_healthz, PUB, PERM_NONE},
-        {"GET", "/metrics", api_metrics, PUB, PERM_NONE},
+        {"GET", "/metrics", api_metrics, PUB | ROUTE_OWN_AUTH, PERM_NONE},
         {"GET", "/r/:code", api_referral_link, PUB, PERM_NONE},
 
         {"POST", "/v1/users", api_users_create, PUB | JSON | ROUTE_THROTTLE, PERM_NONE},

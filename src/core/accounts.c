@@ -374,13 +374,19 @@ out:
 
 /* ---- password reset ---- */
 
+/* The same work whether the address is known or not (no enumeration by time):
+ * one write transaction that looks the address up, draws and hashes a token,
+ * voids the outstanding links, fills the mail and records a password_reset_query
+ * event, then commits (the commit's fsync is most of the cost). For an unknown
+ * address the link void matches nothing, the token and the mail are dropped and
+ * the event has no user (its remote IP only): nothing is enqueued. */
 int accounts_reset_request(const struct core_ctx *cx, const char *email)
 {
 	struct store_conn *db = cx->db;
 	struct templates_mail m;
 	struct user_rec u;
-	char token[RAND_SECRET_MAX] = "";
-	int rc;
+	char token[RAND_SECRET_MAX] = "", hash[RAND_SHA256_HEX_LEN];
+	int rc, known;
 
 	if (strlen(email) > EMAIL_MAX * 4)
 		return 0;
@@ -389,21 +395,31 @@ int accounts_reset_request(const struct core_ctx *cx, const char *email)
 	rc = store_user_by_login(db, email, &u);
 	if (rc == 0 && strcasecmp(u.email, email) != 0)
 		rc = PP_ENOTFOUND; /* a username, not an email */
-	if (rc == 0)
+	known = rc == 0;
+	if (rc == PP_ENOTFOUND)
+		rc = 0;
+	if (rc == 0 && known)
 		rc = accounts_link_new(cx, u.id, "password_reset", NULL,
 		                       ACCOUNTS_PASSWORD_RESET_TTL_MS, token);
+	if (rc == 0 && !known) {
+		rand_secret_b64(ACCOUNTS_LINK_TOKEN_BYTES, token);
+		rand_sha256_hex(token, strlen(token), hash);
+		rc = store_link_void(db, "", "password_reset", cx->now);
+	}
+	if (rc == 0) {
+		rc = templates_password_reset_link(&m, cx->app->cfg->public_url, token);
+		if (rc == 0 && known)
+			rc = send_mail(cx, u.email, 0, &m);
+	}
 	if (rc == 0)
-		rc = send_mail(cx, u.email,
-		               templates_password_reset_link(&m, cx->app->cfg->public_url, token),
-		               &m);
-	if (rc == 0)
-		rc = events_add(db, cx->now, "password_reset_query", u.id, NULL, NULL,
-		                events_data_remote_ip(cx->ip));
-	if (rc == 0 && (rc = store_tx_commit(db)) == 0)
+		rc = events_add(db, cx->now, "password_reset_query", known ? u.id : NULL, NULL,
+		                NULL, events_data_remote_ip(cx->ip));
+	if (rc == 0 && (rc = store_tx_commit(db)) == 0 && known)
 		mailer_wake(cx->app->mailer);
 	store_tx_rollback(db);
 	sodium_memzero(token, sizeof token);
-	return rc == PP_ENOTFOUND ? 0 : rc;
+	sodium_memzero(&m, sizeof m);
+	return rc;
 }
 
 /* Opens a write transaction, consumes the reset link and checks the password

@@ -67,8 +67,9 @@ int accounts_update(const struct core_ctx *cx, const struct user_rec *self,
 int accounts_email_confirm(const struct core_ctx *cx, const char *token, json_t *errors,
                            struct user_rec *u);
 
-/* Mails a reset link when an account has exactly this email; the caller answers the
- * same whatever the result (no enumeration). */
+/* Mails a reset link when an account has exactly this email, doing the same store
+ * work (one committed write) when none has; the caller answers the same whatever the
+ * result (no enumeration). */
 int accounts_reset_request(const struct core_ctx *cx, const char *email);
 
 /* Sets the password of the reset link's account, signs out every session, clears

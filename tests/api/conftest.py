@@ -25,6 +25,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BIN = os.environ.get("PAASPORT_BIN", os.path.join(ROOT, "bin"))
 WEB = os.environ.get("PAASPORT_WEB_DIR", os.path.join(ROOT, "web"))
 PASSWORD = "correct horse battery staple"
+# every test server serves /metrics behind this bearer secret (PAASPORT_METRICS_TOKEN);
+# a test reads it with headers=METRICS_AUTH
+METRICS_TOKEN = "test-metrics-token-0123456789"
+METRICS_AUTH = {"Authorization": "Bearer " + METRICS_TOKEN}
 
 
 def free_port():
@@ -55,6 +59,7 @@ class Server:
             # cheap hashes keep the suite fast; test_passwords checks the defaults
             "PAASPORT_PWHASH_MEMLIMIT_KIB": "8192",
             "PAASPORT_PWHASH_OPSLIMIT": "1",
+            "PAASPORT_METRICS_TOKEN": METRICS_TOKEN,
         })
         # tests move the server's clock with advance(); test_clock=False starts one
         # as production does (the clock route is then an unknown route)

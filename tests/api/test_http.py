@@ -4,7 +4,7 @@ import time
 
 import requests
 
-from conftest import Client, signup, user_client
+from conftest import METRICS_AUTH, Client, signup, user_client
 
 
 def raw(server, data, timeout=5):
@@ -127,7 +127,7 @@ def test_metrics_exposition(server, alice):
     want = ['paasport_http_requests_total{method="GET",route="/v1/users/self",status="200"}',
             'route="other",status="404"']
     for _ in range(100):
-        text = requests.get(server.url + "/metrics").text
+        text = requests.get(server.url + "/metrics", headers=METRICS_AUTH).text
         if all(w in text for w in want):
             break
         time.sleep(0.05)

@@ -8,7 +8,7 @@ import time
 
 import requests
 
-from conftest import BIN, PASSWORD, Server, signup
+from conftest import BIN, METRICS_AUTH, PASSWORD, Server, signup
 
 
 def test_sigterm_drains_in_flight_requests(tmp_path):
@@ -26,7 +26,7 @@ def test_sigterm_drains_in_flight_requests(tmp_path):
     # SIGTERM once the login is being served (the gauge counts the /metrics read too)
     deadline = time.time() + 20
     while time.time() < deadline:
-        text = requests.get(s.url + "/metrics", timeout=5).text
+        text = requests.get(s.url + "/metrics", headers=METRICS_AUTH, timeout=5).text
         if int(re.search(r"^paasport_http_requests_in_flight (\d+)", text, re.M).group(1)) >= 2:
             break
         time.sleep(0.01)

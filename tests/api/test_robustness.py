@@ -20,7 +20,7 @@ import pytest
 import requests
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import PASSWORD, Server, signup, new_token, unique, user_client
+from conftest import METRICS_AUTH, PASSWORD, Server, signup, new_token, unique, user_client
 
 MiB = 1024 * 1024
 CONN_TIMEOUT = 3  # idle timeout of this module's server: stray connections go fast
@@ -581,7 +581,7 @@ def rand_request(rng, token, ids):
 
 
 def in_flight(server):
-    text = requests.get(server.url + "/metrics", timeout=5).text
+    text = requests.get(server.url + "/metrics", headers=METRICS_AUTH, timeout=5).text
     return int(re.search(r"^paasport_http_requests_in_flight (\d+)", text, re.M).group(1))
 
 
