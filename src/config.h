@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "util/netaddr.h"
+
 #define CONFIG_STR_MAX 512
 /* HTTP worker threads by default: libmicrohttpd pins each connection to one
  * worker, so with one worker per core a few busy keep-alive connections can
@@ -37,10 +39,12 @@ struct config {
 	int mail_retry_base_s;           /* PAASPORT_MAIL_RETRY_BASE, back-off base */
 	int max_apps_per_account;        /* PAASPORT_MAX_APPS_PER_ACCOUNT, live owned apps */
 	int test_clock;                  /* PAASPORT_TEST_CLOCK 1: tests may move the clock */
+	char trusted_proxies[CONFIG_STR_MAX]; /* PAASPORT_TRUSTED_PROXIES addrs/CIDRs, "" = none */
 	/* derived */
 	char host[256];
 	uint16_t port;
-	int secure_cookies; /* public_url is https */
+	int secure_cookies;          /* public_url is https */
+	struct netaddr_list trusted; /* trusted_proxies, parsed: X-Forwarded-For from these */
 };
 
 /* Fills c from the environment and argv. Returns 0, or prints usage and returns -1. */
