@@ -192,8 +192,8 @@ static int copy_out(const char *s, char *out, size_t cap)
 	return 0;
 }
 
-int netaddr_client_ip(const char *peer, const char *xff, const struct netaddr_list *l,
-                      char *out, size_t cap)
+int netaddr_client_ip(const char *peer, const char *xff, const struct netaddr_list *l, char *out,
+                      size_t cap)
 {
 	if (!out || cap == 0)
 		return PP_EINVAL;

@@ -8,10 +8,10 @@
 
 #include <stddef.h>
 
-#define NETADDR_LIST_MAX 64     /* entries in a trusted-proxy list */
-#define NETADDR_XFF_MAX  4096   /* X-Forwarded-For bytes read (the right-most ones) */
-#define NETADDR_ENTRY_MAX 64    /* bytes of one address or CIDR, spaces trimmed */
-#define NETADDR_TEXT_MAX 46     /* an address as text, with its NUL (INET6_ADDRSTRLEN) */
+#define NETADDR_LIST_MAX  64   /* entries in a trusted-proxy list */
+#define NETADDR_XFF_MAX   4096 /* X-Forwarded-For bytes read (the right-most ones) */
+#define NETADDR_ENTRY_MAX 64   /* bytes of one address or CIDR, spaces trimmed */
+#define NETADDR_TEXT_MAX  46   /* an address as text, with its NUL (INET6_ADDRSTRLEN) */
 
 /* An address: family 4 or 6; IPv4 in a[0..3]. An IPv4-mapped IPv6 address
  * (::ffff:a.b.c.d) is taken as the IPv4 address. */
@@ -48,7 +48,7 @@ int netaddr_match(const struct netaddr_list *l, const struct netaddr *a);
  * NETADDR_XFF_MAX bytes of xff are read. An entry may carry a port
  * ("a.b.c.d:port", "[v6]:port"). Returns 1 when the address came from the
  * header, 0 when it is the peer, PP_EINVAL when out is too small. */
-int netaddr_client_ip(const char *peer, const char *xff, const struct netaddr_list *l,
-                      char *out, size_t cap);
+int netaddr_client_ip(const char *peer, const char *xff, const struct netaddr_list *l, char *out,
+                      size_t cap);
 
 #endif

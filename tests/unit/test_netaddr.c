@@ -82,7 +82,7 @@ static void test_list_ipv4(void **state)
 	assert_true(match("255.255.255.255"));
 	assert_true(match("0.0.0.0"));
 	assert_false(match("::")); /* an IPv4 entry never matches IPv6 */
-	list("10.1.2.3/8"); /* host bits ignored */
+	list("10.1.2.3/8");        /* host bits ignored */
 	assert_true(match("10.9.9.9"));
 	list("172.16.0.0/12");
 	assert_true(match("172.31.255.255"));
@@ -230,9 +230,9 @@ static void test_client_ip_long_header(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_parse),           cmocka_unit_test(test_list_ipv4),
-	        cmocka_unit_test(test_list_ipv6),       cmocka_unit_test(test_list_forms),
-	        cmocka_unit_test(test_client_ip),       cmocka_unit_test(test_client_ip_long_header),
+	        cmocka_unit_test(test_parse),     cmocka_unit_test(test_list_ipv4),
+	        cmocka_unit_test(test_list_ipv6), cmocka_unit_test(test_list_forms),
+	        cmocka_unit_test(test_client_ip), cmocka_unit_test(test_client_ip_long_header),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
