@@ -99,6 +99,8 @@ int config_load(struct config *c, int argc, char **argv)
 	         86400, "seconds"},
 	        {"max-apps-per-account", "PAASPORT_MAX_APPS_PER_ACCOUNT", NULL,
 	         &c->max_apps_per_account, 1, 1000000, "live apps an account may own"},
+	        {"trusted-proxies", "PAASPORT_TRUSTED_PROXIES", c->trusted_proxies, NULL, 0, 0,
+	         "addrs/CIDRs whose X-Forwarded-For is used"},
 	        {"test-clock", "PAASPORT_TEST_CLOCK", NULL, &c->test_clock, 0, 1,
 	         "1 = tests may move the clock (never in production)"},
 	};
@@ -155,6 +157,12 @@ int config_load(struct config *c, int argc, char **argv)
 		fprintf(stderr,
 		        "paasportd: PAASPORT_METRICS_TOKEN must have at least %d characters\n",
 		        CONFIG_METRICS_TOKEN_MIN);
+		return -1;
+	}
+	const char *perr = NULL;
+	if (netaddr_parse_cidr_list(c->trusted_proxies, &c->trusted, &perr) != 0) {
+		fprintf(stderr, "paasportd: PAASPORT_TRUSTED_PROXIES: %s, got '%s'\n", perr,
+		        c->trusted_proxies);
 		return -1;
 	}
 	if (c->threads == 0) {

@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "util/netaddr.h"
+
 #define CONFIG_STR_MAX 512
 /* HTTP worker threads by default: libmicrohttpd pins each connection to one
  * worker, so with one worker per core a few busy keep-alive connections can
@@ -26,25 +28,27 @@ struct config {
 	char web_dir[CONFIG_STR_MAX];    /* PAASPORT_WEB_DIR, the dashboard files */
 	char repo_root[CONFIG_STR_MAX];  /* PAASPORT_REPO_ROOT, the apps' bare git repositories */
 	char ssh_host[CONFIG_STR_MAX];   /* PAASPORT_SSH_HOST, in git_url (default: public host) */
-	char metrics_token[CONFIG_STR_MAX]; /* PAASPORT_METRICS_TOKEN, bearer secret of /metrics;
-	                                     * empty = no /metrics (404) */
-	int threads;                        /* PAASPORT_THREADS, 0 = 4 per core */
-	int conn_limit;                     /* PAASPORT_MAX_CONNECTIONS */
-	int per_ip_conn_limit;              /* PAASPORT_MAX_CONNECTIONS_PER_IP */
-	int conn_timeout_s;                 /* PAASPORT_CONNECTION_TIMEOUT */
-	int login_ip_per_min;               /* PAASPORT_LOGIN_RATE_PER_IP (per minute) */
-	int login_account_per_min;          /* PAASPORT_LOGIN_RATE_PER_ACCOUNT (per minute) */
-	int pwhash_ops;                     /* PAASPORT_PWHASH_OPSLIMIT */
-	int pwhash_mem_kib;                 /* PAASPORT_PWHASH_MEMLIMIT_KIB */
-	int pwhash_concurrency;             /* PAASPORT_PWHASH_CONCURRENCY, 0 = cores */
-	int access_log;                     /* PAASPORT_ACCESS_LOG 1/0 */
-	int mail_retry_base_s;              /* PAASPORT_MAIL_RETRY_BASE, back-off base */
-	int max_apps_per_account;           /* PAASPORT_MAX_APPS_PER_ACCOUNT, live owned apps */
-	int test_clock;                     /* PAASPORT_TEST_CLOCK 1: tests may move the clock */
+	char metrics_token[CONFIG_STR_MAX];   /* PAASPORT_METRICS_TOKEN, bearer secret of /metrics;
+	                                       * empty = no /metrics (404) */
+	int threads;                          /* PAASPORT_THREADS, 0 = 4 per core */
+	int conn_limit;                       /* PAASPORT_MAX_CONNECTIONS */
+	int per_ip_conn_limit;                /* PAASPORT_MAX_CONNECTIONS_PER_IP */
+	int conn_timeout_s;                   /* PAASPORT_CONNECTION_TIMEOUT */
+	int login_ip_per_min;                 /* PAASPORT_LOGIN_RATE_PER_IP (per minute) */
+	int login_account_per_min;            /* PAASPORT_LOGIN_RATE_PER_ACCOUNT (per minute) */
+	int pwhash_ops;                       /* PAASPORT_PWHASH_OPSLIMIT */
+	int pwhash_mem_kib;                   /* PAASPORT_PWHASH_MEMLIMIT_KIB */
+	int pwhash_concurrency;               /* PAASPORT_PWHASH_CONCURRENCY, 0 = cores */
+	int access_log;                       /* PAASPORT_ACCESS_LOG 1/0 */
+	int mail_retry_base_s;                /* PAASPORT_MAIL_RETRY_BASE, back-off base */
+	int max_apps_per_account;             /* PAASPORT_MAX_APPS_PER_ACCOUNT, live owned apps */
+	int test_clock;                       /* PAASPORT_TEST_CLOCK 1: tests may move the clock */
+	char trusted_proxies[CONFIG_STR_MAX]; /* PAASPORT_TRUSTED_PROXIES addrs/CIDRs, "" = none */
 	/* derived */
 	char host[256];
 	uint16_t port;
-	int secure_cookies; /* public_url is https */
+	int secure_cookies;          /* public_url is https */
+	struct netaddr_list trusted; /* trusted_proxies, parsed: X-Forwarded-For from these */
 };
 
 /* Fills c from the environment and argv. Returns 0, or prints usage and returns -1. */

@@ -10,6 +10,7 @@
 #include "util/err.h"
 #include "util/jx.h"
 #include "util/log.h"
+#include "util/netaddr.h"
 #include "util/timeutil.h"
 #include "core/valid.h"
 #include "crypto/rand.h"
@@ -86,6 +87,65 @@ static int valid_request_id(const char *s)
 	return 1;
 }
 
+/* Every X-Forwarded-For value of the request, joined with commas in arrival
+ * order (several header lines mean one list); the tail is kept past a bound. */
+struct xff_join {
+	char s[2 * NETADDR_XFF_MAX + 2];
+	size_t n;
+};
+
+static enum MHD_Result xff_collect(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+	(void)kind;
+	struct xff_join *j = cls;
+	if (!key || strcasecmp(key, "X-Forwarded-For") != 0 || !value)
+		return MHD_YES;
+	size_t vl = strlen(value);
+	if (vl > NETADDR_XFF_MAX) {
+		/* only the last NETADDR_XFF_MAX bytes are read: a cut entry is malformed */
+		value += vl - NETADDR_XFF_MAX;
+		vl = NETADDR_XFF_MAX;
+		j->n = 0;
+		j->s[j->n++] = '?';
+	}
+	if (j->n + 1 + vl >= sizeof j->s) {
+		/* keep the tail: drop the head, marking the cut with a malformed entry */
+		size_t keep = sizeof j->s - 2 - 1 - vl;
+		keep = keep < j->n ? keep : j->n;
+		memmove(j->s + 1, j->s + j->n - keep, keep);
+		j->s[0] = '?';
+		j->n = keep + 1;
+	}
+	if (j->n > 0)
+		j->s[j->n++] = ',';
+	memcpy(j->s + j->n, value, vl);
+	j->n += vl;
+	j->s[j->n] = 0;
+	return MHD_YES;
+}
+
+/* r->ip: the socket peer, or behind a trusted proxy the client it names. */
+static void req_client_ip(struct req *r, struct MHD_Connection *conn)
+{
+	const struct netaddr_list *trusted = &r->app->cfg->trusted;
+	if (r->ip[0] == 0 || trusted->n == 0)
+		return;
+	struct netaddr pa;
+	if (netaddr_parse(r->ip, strlen(r->ip), &pa) != 0 || !netaddr_match(trusted, &pa))
+		return;
+	struct xff_join *j = malloc(sizeof *j);
+	if (!j)
+		return;
+	j->n = 0;
+	j->s[0] = 0;
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, xff_collect, j);
+	char ip[REQ_IP_MAX];
+	if (j->n > 0 && netaddr_client_ip(r->ip, j->s, trusted, ip, sizeof ip) >= 0)
+		memcpy(r->ip, ip, sizeof ip);
+	free(j);
+}
+
 static struct req *req_new(struct app *app, struct MHD_Connection *conn, const char *method,
                            const char *url)
 {
@@ -121,6 +181,7 @@ static struct req *req_new(struct app *app, struct MHD_Connection *conn, const c
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->ip,
 			          sizeof r->ip);
+		req_client_ip(r, conn);
 	}
 	return r;
 }
