@@ -20,6 +20,7 @@ int api_users_create(struct req *r);
 int api_users_self(struct req *r);
 int api_users_update(struct req *r);
 int api_users_email_confirm(struct req *r);
+int api_users_email_cancel(struct req *r);
 int api_users_reset_request(struct req *r);
 int api_users_reset_perform(struct req *r);
 int api_users_unlock(struct req *r);

@@ -1,9 +1,8 @@
 /*
  * api_users.c - the account routes: sign-up, the profile (read, update),
- * email confirmation, password reset, the unlock link, account deletion and the
- * referral link.
- * Each handler parses the request, calls its use case of core/accounts.c and
- * maps the result to an answer.
+ * email confirmation and the cancel link of an email change, password reset, the unlock link,
+ * account deletion and the referral link. Each handler parses the request, calls its use case of
+ * core/accounts.c and maps the result to an answer.
  */
 #include "api/api.h"
 #include "api/render.h"
@@ -99,6 +98,22 @@ int api_users_email_confirm(struct req *r)
 	json_t *errors = json_object();
 	int rc = accounts_email_confirm(&cx, token, errors, &u);
 	rc = rc ? failure(r, rc, errors) : reply_user(r, 200, &u);
+	json_decref(errors);
+	return rc;
+}
+
+int api_users_email_cancel(struct req *r)
+{
+	const char *token = link_token(r->json);
+	if (!token)
+		return api_fail(r, PP_EINVAL, "token must be a non-empty string");
+	struct core_ctx cx = api_ctx(r);
+	json_t *errors = json_object();
+	int rc = accounts_email_cancel(&cx, token, errors);
+	if (rc == 0)
+		reply_empty(r, 204);
+	else
+		rc = failure(r, rc, errors);
 	json_decref(errors);
 	return rc;
 }

@@ -21,6 +21,8 @@ const struct route api_routes[] = {
         {"PATCH", "/v1/account/profile", api_users_update, AUTH | JSON, PERM_NONE},
         {"POST", "/v1/users/email/confirm", api_users_email_confirm, PUB | JSON | ROUTE_THROTTLE,
          PERM_NONE},
+        {"POST", "/v1/users/email/cancel", api_users_email_cancel, PUB | JSON | ROUTE_THROTTLE,
+         PERM_NONE},
         {"POST", "/v1/users/password/reset", api_users_reset_request, PUB | JSON | ROUTE_THROTTLE,
          PERM_NONE},
         {"PUT", "/v1/users/password/reset", api_users_reset_perform, PUB | JSON | ROUTE_THROTTLE,

@@ -47,10 +47,13 @@ static int void_links(const struct core_ctx *cx, const char *user_id, const char
 	return rc;
 }
 
-/* What a change of email voids; a change of password also voids the pending
- * email change (the new password is the owner's word). */
-static const char *const EMAIL_CHANGE_VOIDS[] = {"password_reset", NULL};
-static const char *const PASSWORD_CHANGE_VOIDS[] = {"password_reset", "confirm_email", NULL};
+/* What a change of email voids (the new confirmation and cancel links are made
+ * after); a change of password also voids the pending email change (the new
+ * password is the owner's word). */
+static const char *const EMAIL_CHANGE_VOIDS[] = {"password_reset", ACCOUNTS_EMAIL_CANCEL_LINK,
+                                                 NULL};
+static const char *const PASSWORD_CHANGE_VOIDS[] = {"password_reset", "confirm_email",
+                                                    ACCOUNTS_EMAIL_CANCEL_LINK, NULL};
 
 /* Enqueues a filled template (rc: what filling it returned). */
 static int send_mail(const struct core_ctx *cx, const char *to, int rc,
@@ -202,6 +205,13 @@ static void profile_apply(const struct user_rec *self, const struct accounts_pro
 			         in->email);
 			*email_change = 1;
 			add_field(fields, "unconfirmed_email");
+			/* a new address needs the current password (the password
+			 * change below says so itself when it is asked too) */
+			if (!in->password && (!in->current_password || !*in->current_password))
+				jx_error_add(errors, "current_password",
+				             "is required to change the email");
+			else if (!in->password && current != LOGIN_OK)
+				jx_error_add(errors, "current_password", "is invalid");
 		}
 	}
 	if (in->password) {
@@ -219,19 +229,32 @@ static void profile_apply(const struct user_rec *self, const struct accounts_pro
 	}
 }
 
-/* Inside the transaction: the mails of an email change. */
+/* 1 when in asks for a valid address other than self's (going back to the
+ * current address, which cancels a pending change, is not a new one). */
+static int new_email(const struct user_rec *self, const struct accounts_profile *in)
+{
+	return in->email && !valid_email(in->email) && strcasecmp(in->email, self->email) != 0;
+}
+
+/* Inside the transaction: the mails of an email change, the confirmation link to
+ * the new address and the notice with the cancel link (as long valid) to the old. */
 static int email_change_mails(const struct core_ctx *cx, const struct user_rec *u)
 {
 	struct templates_mail m;
-	char token[RAND_SECRET_MAX];
+	char token[RAND_SECRET_MAX], cancel[RAND_SECRET_MAX];
+	const char *url = cx->app->cfg->public_url;
 	int rc = accounts_link_new(cx, u->id, "confirm_email", u->unconfirmed_email,
 	                           ACCOUNTS_EMAIL_CONFIRM_TTL_MS, token);
 	if (rc == 0)
-		rc = send_mail(cx, u->unconfirmed_email,
-		               templates_email_confirm(&m, cx->app->cfg->public_url, token), &m);
+		rc = accounts_link_new(cx, u->id, ACCOUNTS_EMAIL_CANCEL_LINK, u->unconfirmed_email,
+		                       ACCOUNTS_EMAIL_CONFIRM_TTL_MS, cancel);
 	if (rc == 0)
-		rc = send_mail(cx, u->email, templates_email_change_notice(&m), &m);
+		rc = send_mail(cx, u->unconfirmed_email, templates_email_confirm(&m, url, token),
+		               &m);
+	if (rc == 0)
+		rc = send_mail(cx, u->email, templates_email_change_notice(&m, url, cancel), &m);
 	sodium_memzero(token, sizeof token);
+	sodium_memzero(cancel, sizeof cancel);
 	sodium_memzero(&m, sizeof m);
 	return rc;
 }
@@ -249,9 +272,11 @@ int accounts_update(const struct core_ctx *cx, const struct user_rec *self,
 	struct store_conn *db = cx->db;
 
 	*retry_ms = 0;
-	/* the current password is checked as a login is: throttled, counted toward the
-	 * lock-out, refused while locked (its counts are written whatever follows) */
-	if (in->password && in->current_password && *in->current_password) {
+	/* the current password (of a new password or a new email) is checked as a
+	 * login is: throttled, counted toward the lock-out, refused while locked (its
+	 * counts are written whatever follows) */
+	if ((in->password || new_email(self, in)) && in->current_password &&
+	    *in->current_password) {
 		if ((rc = login_verify(cx, self->id, in->current_password, &current, retry_ms)) !=
 		    0)
 			goto out;
@@ -366,6 +391,49 @@ int accounts_email_confirm(const struct core_ctx *cx, const char *token, json_t 
 	if (rc == 0)
 		rc = store_tx_commit(db);
 	if (rc == PP_ECONFLICT) /* not a field another account holds: a store fault */
+		rc = PP_EDB;
+out:
+	store_tx_rollback(db);
+	return rc;
+}
+
+/* ---- cancel link of an email change ---- */
+
+int accounts_email_cancel(const struct core_ctx *cx, const char *token, json_t *errors)
+{
+	char hash[RAND_SHA256_HEX_LEN], user_id[ID_MAX], email[TXT(EMAIL_MAX)];
+	struct store_conn *db = cx->db;
+	struct user_rec u;
+	unsigned taken = 0;
+	int rc;
+
+	rand_sha256_hex(token, strlen(token), hash);
+	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) != 0)
+		return rc;
+	rc = store_link_consume(db, ACCOUNTS_EMAIL_CANCEL_LINK, hash, cx->now, user_id, email,
+	                        sizeof email);
+	if (rc == 0)
+		rc = store_user_get(db, user_id, &u);
+	/* confirmed, cancelled or replaced since: the link is stale (the changes void
+	 * it; this is the belt to those braces) */
+	if (rc == PP_ENOTFOUND || rc == PP_EEXPIRED ||
+	    (rc == 0 && strcasecmp(u.unconfirmed_email, email) != 0)) {
+		jx_error_add(errors, "token", BAD_TOKEN);
+		rc = PP_EINVAL;
+		goto out;
+	}
+	if (rc == 0) {
+		u.unconfirmed_email[0] = 0;
+		rc = store_user_update_profile(db, &u, &taken);
+	}
+	if (rc == 0)
+		rc = store_link_void(db, u.id, "confirm_email", cx->now);
+	if (rc == 0)
+		rc = events_add(db, cx->now, "cancel_email_change", u.id, NULL, NULL,
+		                events_data_remote_ip(cx->ip));
+	if (rc == 0)
+		rc = store_tx_commit(db);
+	if (rc == PP_ECONFLICT) /* nothing unique changed: a store fault */
 		rc = PP_EDB;
 out:
 	store_tx_rollback(db);

@@ -32,6 +32,7 @@
 #define ACCOUNTS_REFERRAL_CODE_MAX     64   /* bytes; a longer code given at sign-up is ignored */
 #define ACCOUNTS_REFERRAL_LINK_MAX     32   /* hex digits in /r/:code */
 #define ACCOUNTS_LINK_TOKEN_MAX        128  /* bytes of a token the client sends back */
+#define ACCOUNTS_EMAIL_CANCEL_LINK     "cancel_email_change" /* its kind; confirmation's TTL */
 
 struct accounts_signup {
 	const char *email, *username, *password; /* NULL: absent */
@@ -50,8 +51,10 @@ struct accounts_profile {
 
 /*
  * Updates self's profile. A new email becomes unconfirmed_email and a link is
- * mailed to it (with a notice to the current address); giving the current
- * address back cancels a pending change. A new password needs the current one;
+ * mailed to it (with a notice to the current address carrying a link that
+ * cancels the change, accounts_email_cancel); giving the current address back
+ * cancels a pending change. A new email or a new password needs the current
+ * password (current_password "is required to change the email|password");
  * it is checked as a login is (login_verify: throttles, lock-out): PP_ELOCKED
  * (locked) or PP_EBUSY (throttled) with *retry_ms, a wrong one the field error.
  * A new password signs out every other session (keep_session_id, may be NULL,
@@ -66,6 +69,12 @@ int accounts_update(const struct core_ctx *cx, const struct user_rec *self,
 /* Makes the address of a confirm_email link the account's email; *u is the account. */
 int accounts_email_confirm(const struct core_ctx *cx, const char *token, json_t *errors,
                            struct user_rec *u);
+
+/* Cancels the pending email change of a cancel link (mailed to the old address):
+ * clears unconfirmed_email, voids the confirmation link and records
+ * cancel_email_change. Once the change is confirmed (or replaced) the link is the
+ * field error "token". */
+int accounts_email_cancel(const struct core_ctx *cx, const char *token, json_t *errors);
 
 /* Mails a reset link when an account has exactly this email, doing the same store
  * work (one committed write) when none has; the caller answers the same whatever the

@@ -59,13 +59,16 @@ int templates_email_confirm(struct templates_mail *m, const char *public_url, co
 	                      public_url, "/#/confirm-email/", token);
 }
 
-int templates_email_change_notice(struct templates_mail *m)
+int templates_email_change_notice(struct templates_mail *m, const char *public_url,
+                                  const char *token)
 {
 	return fill(m, "Your email address is changing",
 	            "%sA change of the email address of your paasport account was asked. It "
 	            "takes effect only when the link mailed to the new address is followed."
-	            "\r\n\r\nIf this was not you, change your password now.%s",
-	            HELLO, SIGNATURE);
+	            "\r\n\r\nIf this was not you, follow this link to cancel the change "
+	            "(valid 24 hours, until the new address is confirmed), then change your "
+	            "password:\r\n\r\n%s/#/email-cancel/%s%s",
+	            HELLO, public_url, token, SIGNATURE);
 }
 
 int templates_password_changed(struct templates_mail *m)

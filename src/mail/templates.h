@@ -26,8 +26,9 @@ int templates_link(struct templates_mail *m, const char *subject, const char *in
 
 /* To the new address: the link that makes it the account's email (24 hours). */
 int templates_email_confirm(struct templates_mail *m, const char *public_url, const char *token);
-/* To the old address: a change of address was asked. */
-int templates_email_change_notice(struct templates_mail *m);
+/* To the old address: a change of address was asked; the link cancels it (24 hours). */
+int templates_email_change_notice(struct templates_mail *m, const char *public_url,
+                                  const char *token);
 /* The password was changed from the profile (other sessions signed out). */
 int templates_password_changed(struct templates_mail *m);
 /* The password reset link (one hour, once). */

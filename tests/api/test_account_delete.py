@@ -135,7 +135,8 @@ def test_addresses_invited_under_and_pending_address_are_erased_too(server):
     tok = body.split("/#/invitation/")[1].split()[0]
     assert bert.get("/v1/apps/collaboration?token=" + tok).status_code == 200
     pending = unique("bert-new-") + "@example.com"
-    r = bert.patch("/v1/account/profile", {"user": {"email": pending}})
+    r = bert.patch("/v1/account/profile", {"user": {"email": pending,
+                                                   "current_password": PASSWORD}})
     assert r.status_code == 200 and r.json()["user"]["unconfirmed_email"] == pending
     server.wait_mail(pending, "")
     # the app's timeline names the address the invitation went to

@@ -116,7 +116,7 @@ def test_profile_bad_input_changes_nothing(server, alice):
 def test_email_change_is_pending_until_confirmed(server, alice):
     old = alice.user["email"]
     new = unique() + "@example.org"
-    r = alice.put("/v1/users/account", {"user": {"email": new}})
+    r = alice.put("/v1/users/account", {"user": {"email": new, "current_password": PASSWORD}})
     assert r.status_code == 200
     u = r.json()["user"]
     assert u["email"] == old and u["unconfirmed_email"] == new
@@ -135,7 +135,8 @@ def test_email_change_is_pending_until_confirmed(server, alice):
 
 
 def test_email_change_to_taken_address_refused(server, alice, bob):
-    r = alice.put("/v1/users/account", {"user": {"email": bob.user["email"]}})
+    r = alice.put("/v1/users/account", {"user": {"email": bob.user["email"],
+                                                 "current_password": PASSWORD}})
     assert r.status_code == 422 and "email" in r.json()["errors"]
 
 

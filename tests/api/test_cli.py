@@ -193,7 +193,8 @@ def test_second_login_replaces_and_revokes_the_first_token(server, cli):
 def test_self_shows_the_account(server, logged_in):
     u = logged_in.user
     api(server, logged_in.auth()["token"]).put(
-        "/v1/users/account", {"user": {"email": "moved-" + u["email"], "fullname": "Ada L."}})
+        "/v1/users/account", {"user": {"email": "moved-" + u["email"], "fullname": "Ada L.",
+                                      "current_password": PASSWORD}})
     r = logged_in.run("self")
     assert r.returncode == 0, r.stderr
     for text in (u["id"], u["username"], u["email"], "Ada L.", "moved-" + u["email"]):

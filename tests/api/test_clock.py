@@ -168,7 +168,7 @@ def test_email_confirmation_link_lasts_a_day(srv):
     def change_email(who):
         c = Client(srv, new_token(srv, who["username"])["token"])
         new = unique() + "@example.net"
-        assert c.put("/v1/users/account", {"user": {"email": new}}).status_code == 200
+        assert c.put("/v1/users/account", {"user": {"email": new, "current_password": PASSWORD}}).status_code == 200
         body = srv.wait_mail(new, "Confirm your new email")["body"]
         return c, new, body.split("/#/confirm-email/")[1].split()[0]
 

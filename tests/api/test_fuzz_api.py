@@ -727,7 +727,8 @@ def test_fuzz_profile_update(world):
             inner = {"fullname": f"Alice Fuzz {i}", "company": "Fuzz SA", "location": "Lyon",
                      "email_newsletter": i % 8 == 0}
         elif k == 1:
-            inner = {"username": f"fzalice-{i}", "email": f"fzalice-{i}@example.com"}
+            inner = {"username": f"fzalice-{i}", "email": f"fzalice-{i}@example.com",
+                     "current_password": a.password}
         elif k == 2:
             new = f"fuzzed passphrase number {i}"
             inner = {"password": new, "password_confirmation": new, "current_password": a.password}
@@ -1360,7 +1361,7 @@ def test_fuzz_password_reset_and_email_confirm(world):
     def change():
         serial[0] += 1
         addr = f"fzmail-new-{serial[0]}@example.com"
-        r = m.put("/v1/users/account", {"user": {"email": addr}})
+        r = m.put("/v1/users/account", {"user": {"email": addr, "current_password": PASSWORD}})
         assert r.status_code == 200, r.text
         return addr, mail_token(srv, addr, "Confirm your new email", "/#/confirm-email/")
 

@@ -65,7 +65,8 @@ def test_password_change_voids_pending_email_confirmation(server):
     u = signup(server)
     me = browser_client(server, u["username"])
     new_email = unique("m") + "@example.com"
-    assert me.put("/v1/users/account", {"user": {"email": new_email}}).status_code == 200
+    assert me.put("/v1/users/account", {"user": {"email": new_email,
+                                                   "current_password": PASSWORD}}).status_code == 200
     link = server.wait_mail(new_email, "Confirm")["body"].split("/#/confirm-email/")[1].split()[0]
     r = me.put("/v1/users/account", {"user": {"password": NEW_PW, "current_password": PASSWORD}})
     assert r.status_code == 200, r.text
@@ -79,7 +80,8 @@ def test_email_change_voids_reset_links(server):
     # a link asked before the change is void once the change is asked
     before = reset_token(server, u["email"])
     new_email = unique("m") + "@example.com"
-    assert me.put("/v1/users/account", {"user": {"email": new_email}}).status_code == 200
+    assert me.put("/v1/users/account", {"user": {"email": new_email,
+                                                   "current_password": PASSWORD}}).status_code == 200
     r = reset(server, before)
     assert r.status_code == 422 and "token" in r.json()["errors"]
     # one asked while the change is pending (to the old address) dies at the confirmation

@@ -139,7 +139,8 @@ static json_t *payload(const char *type)
 	}
 	if (strstr(type, "token"))
 		return events_data_token("ci", "tk-1");
-	if (!strncmp(type, "login_", 6) || !strncmp(type, "password_reset_", 15))
+	if (!strncmp(type, "login_", 6) || !strncmp(type, "password_reset_", 15) ||
+	    !strcmp(type, "cancel_email_change"))
 		return events_data_remote_ip("127.0.0.1");
 	if (!strcmp(type, "scale"))
 		return events_data_scale(before, 2, after, 2);

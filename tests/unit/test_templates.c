@@ -32,13 +32,15 @@ static void test_email_change_notice(void **state)
 {
 	(void)state;
 	struct templates_mail m;
-	assert_int_equal(templates_email_change_notice(&m), 0);
+	assert_int_equal(templates_email_change_notice(&m, URL, TOK), 0);
 	assert_string_equal(m.subject, "Your email address is changing");
-	assert_string_equal(m.body,
-	                    "Hello,\r\n\r\nA change of the email address of your "
-	                    "paasport account was asked. It takes effect only when the "
-	                    "link mailed to the new address is followed.\r\n\r\nIf this "
-	                    "was not you, change your password now.\r\n\r\n-- paasport\r\n");
+	assert_string_equal(m.body, "Hello,\r\n\r\nA change of the email address of your "
+	                            "paasport account was asked. It takes effect only when the "
+	                            "link mailed to the new address is followed.\r\n\r\nIf this "
+	                            "was not you, follow this link to cancel the change (valid 24 "
+	                            "hours, until the new address is confirmed), then change your "
+	                            "password:\r\n\r\n" URL "/#/email-cancel/" TOK
+	                            "\r\n\r\n-- paasport\r\n");
 }
 
 static void test_password_changed(void **state)
