@@ -12,7 +12,7 @@ import { render as sessions } from './view-sessions.js';
 import { render as apps } from './view-apps.js';
 import { render as deleteAccount, isPublic as deleteAccountIsPublic } from './view-delete-account.js';
 import { renderInvitation } from './view-invitation.js';
-import { renderLogin, renderSignup, renderForgot, renderReset, renderConfirmEmail, renderUnlock } from './view-auth.js';
+import { renderLogin, renderSignup, renderForgot, renderReset, renderConfirmEmail, renderEmailCancel, renderUnlock } from './view-auth.js';
 
 /** Sections of a logged-in user, shown in the menu. */
 export const SECTIONS = [
@@ -35,6 +35,7 @@ export const PUBLIC_PAGES = [
   { route: 'forgot-password', title: 'Forgot your password', render: renderForgot },
   { route: 'reset-password', title: 'New password', render: renderReset },
   { route: 'confirm-email', title: 'Email confirmation', render: renderConfirmEmail },
+  { route: 'email-cancel', title: 'Cancel the email change', render: renderEmailCancel },
   { route: 'unlock', title: 'Unlock your account', render: renderUnlock },
   { route: 'invitation', title: 'Invitation', render: renderInvitation },
 ];

@@ -1,5 +1,6 @@
 // view-auth.js - the pages seen without a session: log in, sign up, forgot
-// password, and the mailed links (reset password, confirm email, unlock).
+// password, and the mailed links (reset password, confirm email, cancel an
+// email change, unlock).
 
 import { api, ApiError } from './api.js';
 import { h, heading, announce } from './dom.js';
@@ -212,6 +213,35 @@ export async function renderUnlock(root, ctx) {
     const fe = err.fieldErrors;
     status.textContent = fe.token
       ? `This unlock link ${fe.token.join(', ')}. The lock ends by itself after 15 minutes, or reset your password.`
+      : err.message;
+  }
+}
+
+// The link mailed to the old address that cancels a pending email change
+// (#/email-cancel/:token).
+export async function renderEmailCancel(root, ctx) {
+  const token = ctx.params[0] || '';
+  const status = h('p', { class: 'notice', text: 'Cancelling the email change…' });
+  const next = h('p', { class: 'links' }, ctx.loggedIn()
+    ? h('a', { href: '#/profile', text: 'Go to your profile' })
+    : h('a', { href: '#/forgot-password', text: 'Reset your password' }));
+  root.append(card(heading('Cancel the email change'), status, next));
+  if (!token) {
+    status.className = 'notice notice-error';
+    status.textContent = 'This link is incomplete.';
+    return;
+  }
+  try {
+    await api('POST', '/v1/users/email/cancel', { token });
+    status.className = 'notice notice-success';
+    status.textContent = 'The email change was cancelled: your email address stays the same. If you did not ask for it, change your password now.';
+    announce('Email change cancelled.', 'success');
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    status.className = 'notice notice-error';
+    const fe = err.fieldErrors;
+    status.textContent = fe.token
+      ? `This cancel link ${fe.token.join(', ')}. A change already confirmed can't be undone with it: reset your password, then change the email back from your profile.`
       : err.message;
   }
 }

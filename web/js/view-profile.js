@@ -1,5 +1,6 @@
 // view-profile.js - the profile: details (username, email, name, company,
-// location, newsletter) and the password change, as two separate forms.
+// location, newsletter; a new email asks for the current password) and the
+// password change, as two separate forms.
 
 import { api } from './api.js';
 import { h, heading, announce, timeEl } from './dom.js';
@@ -31,6 +32,8 @@ export async function render(root, ctx) {
     submitLabel: 'Save changes',
     busyLabel: 'Saving…',
     label: 'Profile details',
+    validate: (v) => (emailChanged() && !v.current_password
+      ? { current_password: ['is required to change the email'] } : {}),
     onSubmit: async (v) => {
       const changes = {};
       for (const f of TEXT_FIELDS) {
@@ -38,7 +41,10 @@ export async function render(root, ctx) {
         if (val !== (user[f] || '')) changes[f] = val;
       }
       const email = v.email.trim();
-      if (email.toLowerCase() !== String(user.email).toLowerCase()) changes.email = email;
+      if (email.toLowerCase() !== String(user.email).toLowerCase()) {
+        changes.email = email;
+        changes.current_password = v.current_password;
+      }
       if (v.email_newsletter !== !!user.email_newsletter) changes.email_newsletter = v.email_newsletter;
       if (Object.keys(changes).length === 0) {
         announce('Nothing to save: no field was changed.');
@@ -55,15 +61,29 @@ export async function render(root, ctx) {
   });
   details.add('username', { label: 'Username', autocomplete: 'username', required: true, maxlength: 32, autocapitalize: 'none', spellcheck: 'false', hint: '3 to 32 lowercase letters, digits, “-” or “_”.' });
   details.add('email', { label: 'Email', type: 'email', autocomplete: 'email', required: true, autocapitalize: 'none', spellcheck: 'false' });
+  details.add('current_password', { label: 'Current password', type: 'password', autocomplete: 'current-password', hint: 'Needed to change the email.' });
+  const currentWrap = details.fields.get('current_password').wrap;
   details.addNode(pending);
   details.add('fullname', { label: 'Full name', autocomplete: 'name', maxlength: 128 });
   details.add('company', { label: 'Company', autocomplete: 'organization', maxlength: 128 });
   details.add('location', { label: 'Location', autocomplete: 'address-level2', maxlength: 128 });
   details.add('email_newsletter', { label: 'Send me the newsletter', type: 'checkbox' });
 
+  // the current password is asked only while the email field holds a new address
+  function emailChanged() {
+    return details.input('email').value.trim().toLowerCase() !== String(user.email).toLowerCase();
+  }
+  function showCurrent() {
+    currentWrap.hidden = !emailChanged();
+    if (currentWrap.hidden) details.input('current_password').value = '';
+  }
+  details.input('email').addEventListener('input', showCurrent);
+
   function fill() {
     for (const f of TEXT_FIELDS) details.input(f).value = user[f] || '';
     details.input('email').value = user.email || '';
+    details.input('current_password').value = '';
+    showCurrent();
     details.input('email_newsletter').checked = !!user.email_newsletter;
     summaryEmail.textContent = user.email;
     pending.replaceChildren();
