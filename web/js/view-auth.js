@@ -241,7 +241,7 @@ export async function renderEmailCancel(root, ctx) {
     status.className = 'notice notice-error';
     const fe = err.fieldErrors;
     status.textContent = fe.token
-      ? `This cancel link ${fe.token.join(', ')}. A change already confirmed can't be undone with it: reset your password, then change the email back from your profile.`
+      ? `This cancel link ${fe.token.join(', ')}. It stops working once the new address is confirmed or another change replaces it: log in and check your profile.`
       : err.message;
   }
 }
