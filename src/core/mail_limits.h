@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 /* A team inviting its members one by one stays far below; a script does not. */
-#define MAIL_LIMIT_PER_ACCOUNT_HOUR  30
+#define MAIL_LIMIT_PER_ACCOUNT_HOUR 30
 /* Several colleagues inviting a newcomer to their apps on the first day stay below. */
 #define MAIL_LIMIT_PER_RECIPIENT_DAY 10
 #define MAIL_LIMIT_HOUR_MS           (3600LL * 1000)
