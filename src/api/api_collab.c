@@ -32,7 +32,8 @@ int api_collab_invite(struct req *r)
 	json_t *in = jx_unwrap(r->json, "collaborator");
 	if (jx_opt_str(in, "email", &email) || jx_opt_bool(in, "is_limited", &limited))
 		return api_fail(r, PP_EINVAL, "email must be a string and is_limited a boolean");
-	int rc = collab_invite(&cx, &r->user, r->target, email, limited == 1, &k, &e);
+	int rc = collab_invite(&cx, &r->user, r->target, email, limited == 1, &k, &e,
+	                       &r->fail.retry_ms);
 	if (rc)
 		return api_apps_fail(r, rc, &e, "collaborator");
 	reply_json(r, 201, json_pack("{s:o}", "collaborator", render_collab(&k)));

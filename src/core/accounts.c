@@ -9,6 +9,7 @@
 #include "core/valid.h"
 #include "crypto/pw.h"
 #include "crypto/rand.h"
+#include "core/mail_limits.h"
 #include "mail/mailer.h"
 #include "mail/templates.h"
 #include "store/store_acct.h"
@@ -313,6 +314,8 @@ int accounts_update(const struct core_ctx *cx, const struct user_rec *self,
 		rc = void_links(cx, u->id, PASSWORD_CHANGE_VOIDS);
 	if (rc == 0 && email_change)
 		rc = void_links(cx, u->id, EMAIL_CHANGE_VOIDS);
+	if (rc == 0 && email_change == 1) /* outbound mail limits (core/mail_limits.h) */
+		rc = mail_limits_check(cx, u->id, u->unconfirmed_email, retry_ms);
 	if (rc == 0 && email_change == 1)
 		rc = email_change_mails(cx, u);
 	else if (rc == 0 && email_change == -1)

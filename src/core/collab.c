@@ -3,6 +3,7 @@
 #include "core/accounts.h"
 #include "mail/templates.h"
 #include "core/events.h"
+#include "core/mail_limits.h"
 #include "core/perm.h"
 #include "core/valid.h"
 #include "crypto/rand.h"
@@ -44,13 +45,14 @@ int collab_list(const struct core_ctx *cx, const struct app_rec *a,
 
 int collab_invite(const struct core_ctx *cx, const struct user_rec *inviter,
                   const struct app_rec *a, const char *email, int is_limited, struct collab_rec *k,
-                  struct apps_err *e)
+                  struct apps_err *e, int64_t *retry_ms)
 {
 	char token[RAND_SECRET_MAX], hash[RAND_SHA256_HEX_LEN];
 	struct user_rec u;
 	const char *m;
 	int rc;
 
+	*retry_ms = 0;
 	if (!email || (m = valid_email(email)))
 		return fail(e, PP_EINVAL, "email", email ? m : "can't be blank");
 	if (strcasecmp(email, a->owner_email) == 0)
@@ -79,6 +81,10 @@ int collab_invite(const struct core_ctx *cx, const struct user_rec *inviter,
 	rc = store_collab_exists(cx->db, a->id, rc == 0 ? u.id : NULL, email);
 	if (rc == PP_ECONFLICT) {
 		rc = fail(e, PP_EINVAL, "email", "is already a collaborator or invited");
+		goto out;
+	}
+	if (rc == 0 && (rc = mail_limits_check(cx, inviter->id, email, retry_ms)) == PP_EBUSY) {
+		fail(e, rc, NULL, "too many invitation or confirmation mails, retry later");
 		goto out;
 	}
 	if (rc || (rc = store_collab_insert(cx->db, k, hash)) ||

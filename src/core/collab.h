@@ -22,11 +22,13 @@ int collab_list(const struct core_ctx *cx, const struct app_rec *a,
  * inviter invites email to app a (is_limited: 1 or 0): a pending collaborator
  * in *k, the new_collaborator event and the invitation mail, in one
  * transaction. PP_EINVAL with e->field "email" when the email is missing,
- * invalid, the owner's, or already a collaborator's or invited.
+ * invalid, the owner's, or already a collaborator's or invited. PP_EBUSY with
+ * *retry_ms (and e->msg) beyond the outbound mail limits (core/mail_limits.h),
+ * nothing written.
  */
 int collab_invite(const struct core_ctx *cx, const struct user_rec *inviter,
                   const struct app_rec *a, const char *email, int is_limited, struct collab_rec *k,
-                  struct apps_err *e);
+                  struct apps_err *e, int64_t *retry_ms);
 
 /*
  * user accepts the invitation of token: *a receives the app as user now sees

@@ -53,7 +53,7 @@ int templates_link(struct templates_mail *m, const char *subject, const char *in
 
 int templates_email_confirm(struct templates_mail *m, const char *public_url, const char *token)
 {
-	return templates_link(m, "Confirm your new email address",
+	return templates_link(m, TEMPLATES_EMAIL_CONFIRM_SUBJECT,
 	                      "Follow this link to make this address the email of your "
 	                      "paasport account (valid 24 hours):",
 	                      public_url, "/#/confirm-email/", token);

@@ -42,6 +42,8 @@ int templates_account_unlock(struct templates_mail *m, const char *public_url, c
 /* The account deletion link for deletion_id (24 hours, once). */
 int templates_account_delete(struct templates_mail *m, const char *public_url,
                              const char *deletion_id, const char *token);
+/* The subject of the link that confirms a new address (the mail limits count these). */
+#define TEMPLATES_EMAIL_CONFIRM_SUBJECT "Confirm your new email address"
 /* The invitation's subject, and the words between the inviter's name and the app's name in
  * its body (account erasure replaces the name of a deleted inviter before them). */
 #define TEMPLATES_INVITE_SUBJECT  "You are invited to collaborate on a paasport app"

@@ -81,4 +81,14 @@ int store_mail_delete_to_between(struct store_conn *c, const char *addr, int64_t
 int store_mail_replace_text(struct store_conn *c, const char *subject, const char *old,
                             const char *repl, int64_t from, int64_t until);
 
+/* Mails to addr (any case) with that subject created at or after since: how
+ * many, and the oldest one's created_at (0 when none). Outbound mail limits. */
+int store_mail_count_to(struct store_conn *c, const char *addr, const char *subject, int64_t since,
+                        int64_t *count, int64_t *oldest);
+/* Events of user_id of that type created at or after since whose type_data
+ * contains data_part (NULL: any): how many, and the oldest one's created_at (0
+ * when none). Outbound mail limits. */
+int store_event_count(struct store_conn *c, const char *user_id, const char *type,
+                      const char *data_part, int64_t since, int64_t *count, int64_t *oldest);
+
 #endif

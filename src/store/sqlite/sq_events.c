@@ -490,3 +490,45 @@ int store_mail_requeue(struct store_conn *c, const char *marker, int64_t now)
 	sq_bind_text(st, 2, marker);
 	return sq_step_write(c, st, 0);
 }
+
+/* One COUNT(*), MIN(created_at) row into *count and *oldest (0 when none). */
+static int count_row(struct store_conn *c, sqlite3_stmt *st, int64_t *count, int64_t *oldest)
+{
+	int rc = sqlite3_step(st);
+	*count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*oldest = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	sq_done(st);
+	return rc == SQLITE_ROW ? 0 : sq_rc(c, rc);
+}
+
+int store_mail_count_to(struct store_conn *c, const char *addr, const char *subject, int64_t since,
+                        int64_t *count, int64_t *oldest)
+{
+	sqlite3_stmt *st = sq_stmt(c, "SELECT COUNT(*), COALESCE(MIN(created_at), 0) FROM "
+	                              "mail_outbox WHERE lower(to_addr) = lower(?) AND "
+	                              "subject = ? AND created_at >= ?");
+	if (!st)
+		return PP_EDB;
+	sq_bind_text(st, 1, addr);
+	sq_bind_text(st, 2, subject);
+	sqlite3_bind_int64(st, 3, since);
+	return count_row(c, st, count, oldest);
+}
+
+int store_event_count(struct store_conn *c, const char *user_id, const char *type,
+                      const char *data_part, int64_t since, int64_t *count, int64_t *oldest)
+{
+	sqlite3_stmt *st = sq_stmt(c, "SELECT COUNT(*), COALESCE(MIN(created_at), 0) FROM events "
+	                              "WHERE user_id = ? AND type = ? AND created_at >= ? AND "
+	                              "(?4 IS NULL OR instr(type_data, ?4) > 0)");
+	if (!st)
+		return PP_EDB;
+	sq_bind_text(st, 1, user_id);
+	sq_bind_text(st, 2, type);
+	sqlite3_bind_int64(st, 3, since);
+	if (data_part)
+		sq_bind_text(st, 4, data_part);
+	else
+		sqlite3_bind_null(st, 4);
+	return count_row(c, st, count, oldest);
+}
