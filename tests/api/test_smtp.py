@@ -59,7 +59,8 @@ def test_email_change_confirmed_by_mailed_link(smtp):
         u = signup(s)
         c = Client(s, new_token(s, u["username"])["token"])
         new = unique() + "@example.net"
-        assert c.put("/v1/users/account", {"user": {"email": new}}).status_code == 200
+        assert c.put("/v1/users/account",
+                     {"user": {"email": new, "current_password": PASSWORD}}).status_code == 200
         msg = smtp.wait_for(new, "Confirm your new email")
         assert msg["From"].endswith("no-reply@paasport.localhost>")
         body = msg.get_content()

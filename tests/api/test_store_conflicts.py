@@ -56,6 +56,6 @@ def test_profile_username_taken_names_username(server):
     assert r.status_code == 422, r.text
     assert r.json() == {"errors": {"username": ["is already taken"]}}
     r = requests.put(server.url + "/v1/users/account", headers=h, timeout=30,
-                     json={"user": {"email": b["email"]}})
+                     json={"user": {"email": b["email"], "current_password": PASSWORD}})
     assert r.status_code == 422, r.text
     assert r.json() == {"errors": {"email": ["is already taken"]}}
