@@ -102,20 +102,27 @@ int api_users_email_confirm(struct req *r)
 	return rc;
 }
 
-int api_users_email_cancel(struct req *r)
+/* A mailed one-time link that does one thing and answers 204: {"token"} -> use case. */
+static int link_action(struct req *r,
+                       int (*use)(const struct core_ctx *cx, const char *token, json_t *errors))
 {
 	const char *token = link_token(r->json);
 	if (!token)
 		return api_fail(r, PP_EINVAL, "token must be a non-empty string");
 	struct core_ctx cx = api_ctx(r);
 	json_t *errors = json_object();
-	int rc = accounts_email_cancel(&cx, token, errors);
+	int rc = use(&cx, token, errors);
 	if (rc == 0)
 		reply_empty(r, 204);
 	else
 		rc = failure(r, rc, errors);
 	json_decref(errors);
 	return rc;
+}
+
+int api_users_email_cancel(struct req *r)
+{
+	return link_action(r, accounts_email_cancel);
 }
 
 int api_users_reset_request(struct req *r)
@@ -151,18 +158,7 @@ int api_users_reset_perform(struct req *r)
 
 int api_users_unlock(struct req *r)
 {
-	const char *token = link_token(r->json);
-	if (!token)
-		return api_fail(r, PP_EINVAL, "token must be a non-empty string");
-	struct core_ctx cx = api_ctx(r);
-	json_t *errors = json_object();
-	int rc = accounts_unlock(&cx, token, errors);
-	if (rc == 0)
-		reply_empty(r, 204);
-	else
-		rc = failure(r, rc, errors);
-	json_decref(errors);
-	return rc;
+	return link_action(r, accounts_unlock);
 }
 
 /* The answer for a deletion refused while the account owns apps. */
