@@ -49,6 +49,10 @@ enum store_tx {
  */
 int store_open(const char *uri, int pool_size, struct store **out);
 void store_close(struct store *s);
+/* 1 when uri names a PostgreSQL database (postgresql:// or postgres://). */
+int store_is_postgresql_uri(const char *uri);
+/* The engine behind s: "sqlite" or "postgresql". */
+const char *store_engine(const struct store *s);
 
 /* Borrow / give back a connection (blocks while all are lent). Release rolls
  * back a transaction left open. */

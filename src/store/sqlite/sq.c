@@ -20,7 +20,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define SQ_OP(ret, name, params, args) .name = sq_##name,
+static const struct store_ops sq_ops = {.engine = "sqlite",
+                                        .close = sq_close,
+                                        .acquire = sq_acquire,
+                                        .release = sq_release,
+                                        STORE_OPS(SQ_OP, SQ_OP)};
+#undef SQ_OP
+
 struct store {
+	const struct store_ops *ops; /* first: see store_ops.h */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int n;
@@ -104,7 +113,7 @@ static int secure_db_file(const char *path)
 	return 0;
 }
 
-int store_schema_version(void)
+int sq_schema_version(void)
 {
 	return (int)sq_migrations_count;
 }
@@ -145,16 +154,9 @@ out:
 	return rc;
 }
 
-int store_open(const char *path, int pool_size, struct store **out)
+int sq_open(const char *path, int pool_size, struct store **out)
 {
 	int rc = PP_ENOMEM;
-	/* the engine is chosen by the URI: this is where a PostgreSQL engine
-	 * (src/store/pg/) takes over; until it exists, refuse rather than create a
-	 * SQLite file named like a URI */
-	if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0) {
-		log_error("this paasportd has no PostgreSQL engine: use a SQLite file path");
-		return PP_EDB;
-	}
 	/* no global lock around every SQLite allocation: paasport reads no memory
 	 * stats (only possible before the library's first use: later calls fail,
 	 * harmlessly) */
@@ -164,6 +166,7 @@ int store_open(const char *path, int pool_size, struct store **out)
 	struct store *s = calloc(1, sizeof *s);
 	if (!s)
 		return PP_ENOMEM;
+	s->ops = &sq_ops;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	if (pool_size < 1)
@@ -171,6 +174,7 @@ int store_open(const char *path, int pool_size, struct store **out)
 	if (pool_size > STORE_POOL_MAX)
 		pool_size = STORE_POOL_MAX;
 	for (int i = 0; i < pool_size; i++) {
+		s->conns[i].ops = &sq_ops;
 		if ((rc = open_conn(path, &s->conns[i].db)) != 0)
 			goto out;
 		s->n++;
@@ -180,11 +184,11 @@ int store_open(const char *path, int pool_size, struct store **out)
 	*out = s;
 	return 0;
 out:
-	store_close(s);
+	sq_close(s);
 	return rc;
 }
 
-void store_close(struct store *s)
+void sq_close(struct store *s)
 {
 	if (!s)
 		return;
@@ -198,7 +202,7 @@ void store_close(struct store *s)
 	free(s);
 }
 
-struct store_conn *store_acquire(struct store *s)
+struct store_conn *sq_acquire(struct store *s)
 {
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
@@ -213,12 +217,12 @@ struct store_conn *store_acquire(struct store *s)
 	}
 }
 
-void store_release(struct store *s, struct store_conn *c)
+void sq_release(struct store *s, struct store_conn *c)
 {
 	if (!c)
 		return;
 	if (c->in_tx)
-		store_tx_rollback(c);
+		sq_tx_rollback(c);
 	pthread_mutex_lock(&s->mu);
 	s->lent[c - s->conns] = 0;
 	pthread_cond_signal(&s->cv);
@@ -287,7 +291,7 @@ static int exec_cached(struct store_conn *c, const char *sql)
 	return rc == SQLITE_DONE ? 0 : sq_rc(c, rc);
 }
 
-int store_tx_begin(struct store_conn *c, enum store_tx kind)
+int sq_tx_begin(struct store_conn *c, enum store_tx kind)
 {
 	if (c->in_tx)
 		return PP_EINVAL;
@@ -308,20 +312,20 @@ int store_tx_begin(struct store_conn *c, enum store_tx kind)
 	return rc;
 }
 
-int store_tx_commit(struct store_conn *c)
+int sq_tx_commit(struct store_conn *c)
 {
 	if (!c->in_tx)
 		return PP_EINVAL;
 	int rc = exec_cached(c, "COMMIT");
 	if (rc) {
-		store_tx_rollback(c);
+		sq_tx_rollback(c);
 		return rc;
 	}
 	c->in_tx = 0;
 	return 0;
 }
 
-void store_tx_rollback(struct store_conn *c)
+void sq_tx_rollback(struct store_conn *c)
 {
 	if (!c->in_tx)
 		return;
@@ -331,7 +335,7 @@ void store_tx_rollback(struct store_conn *c)
 	c->in_tx = 0;
 }
 
-int store_ping(struct store_conn *c)
+int sq_ping(struct store_conn *c)
 {
 	/* reads the database file, not only the library */
 	sqlite3_stmt *st = sq_stmt(c, "SELECT COUNT(*) FROM schema_version");
@@ -342,7 +346,7 @@ int store_ping(struct store_conn *c)
 	return rc == PP_ENOTFOUND ? PP_EDB : rc;
 }
 
-int store_schema_applied(struct store_conn *c, int *version)
+int sq_schema_applied(struct store_conn *c, int *version)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
 	if (!st)
@@ -353,7 +357,7 @@ int store_schema_applied(struct store_conn *c, int *version)
 	return rc;
 }
 
-int store_test_record_schema_version(struct store_conn *c, int version)
+int sq_test_record_schema_version(struct store_conn *c, int version)
 {
 	sqlite3_stmt *st = sq_stmt(c, "INSERT INTO schema_version(version) VALUES (?)");
 	if (!st)
@@ -392,7 +396,7 @@ int sq_bind_text(sqlite3_stmt *st, int idx, const char *s)
 	return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
 }
 
-int store_server_secret(struct store_conn *c, const char *name, unsigned char *out, size_t len)
+int sq_server_secret(struct store_conn *c, const char *name, unsigned char *out, size_t len)
 {
 	int rc = PP_EDB;
 	unsigned char fresh[64];

@@ -11,14 +11,17 @@
 #ifndef PP_SQ_H
 #define PP_SQ_H
 
-#include "store/store.h"
+#include "store/store_ops.h"
 
 #include <sqlite3.h>
 
 #define SQ_STMT_CACHE      96
 #define SQ_BUSY_TIMEOUT_MS 5000
 
+/* The engine's connection; the public struct store_conn is opaque and its first
+ * member is the engine's ops (store_ops.h). */
 struct store_conn {
+	const struct store_ops *ops;
 	sqlite3 *db;
 	struct {
 		const char *sql;
@@ -26,6 +29,14 @@ struct store_conn {
 	} cache[SQ_STMT_CACHE];
 	int in_tx; /* 0, or the enum store_tx kind open */
 };
+
+/* The engine's implementation of every call of store_ops.h. */
+#define SQ_DECLARE(ret, name, params, args) ret sq_##name params;
+STORE_OPS(SQ_DECLARE, SQ_DECLARE)
+#undef SQ_DECLARE
+void sq_close(struct store *s);
+struct store_conn *sq_acquire(struct store *s);
+void sq_release(struct store *s, struct store_conn *c);
 
 /* Prepared, cached statement for sql (a string literal: keyed by its address).
  * Reset it with sq_done(). NULL (logged) when it cannot be prepared. */

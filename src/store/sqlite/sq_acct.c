@@ -74,8 +74,8 @@ static int user_conflicts(struct store_conn *c, const struct user_rec *u, unsign
 	return PP_ECONFLICT;
 }
 
-int store_user_insert(struct store_conn *c, const struct user_rec *u, const char *password_hash,
-                      const char *referral_code, unsigned *conflicts)
+int sq_user_insert(struct store_conn *c, const struct user_rec *u, const char *password_hash,
+                   const char *referral_code, unsigned *conflicts)
 {
 	char lc[sizeof u->email];
 	if (conflicts)
@@ -105,7 +105,7 @@ int store_user_insert(struct store_conn *c, const struct user_rec *u, const char
 	return rc == PP_ENOTFOUND ? user_conflicts(c, u, conflicts) : rc;
 }
 
-int store_user_get(struct store_conn *c, const char *id, struct user_rec *u)
+int sq_user_get(struct store_conn *c, const char *id, struct user_rec *u)
 {
 	sqlite3_stmt *st =
 	        sq_stmt(c, "SELECT " USER_COLS " FROM users WHERE id = ? AND deleted_at IS NULL");
@@ -119,7 +119,7 @@ int store_user_get(struct store_conn *c, const char *id, struct user_rec *u)
 	return rc;
 }
 
-int store_user_by_login(struct store_conn *c, const char *login, struct user_rec *u)
+int sq_user_by_login(struct store_conn *c, const char *login, struct user_rec *u)
 {
 	char lc[TXT(EMAIL_MAX)];
 	str_lower(lc, sizeof lc, login);
@@ -136,7 +136,7 @@ int store_user_by_login(struct store_conn *c, const char *login, struct user_rec
 	return rc;
 }
 
-int store_user_email_check(struct store_conn *c, const char *email, const char *except_id)
+int sq_user_email_check(struct store_conn *c, const char *email, const char *except_id)
 {
 	char lc[TXT(EMAIL_MAX)];
 	str_lower(lc, sizeof lc, email);
@@ -151,7 +151,7 @@ int store_user_email_check(struct store_conn *c, const char *email, const char *
 	return rc == 0 ? PP_ECONFLICT : rc == PP_ENOTFOUND ? 0 : rc;
 }
 
-int store_user_update_profile(struct store_conn *c, const struct user_rec *u, unsigned *conflicts)
+int sq_user_update_profile(struct store_conn *c, const struct user_rec *u, unsigned *conflicts)
 {
 	char lc[sizeof u->email];
 	if (conflicts)
@@ -177,7 +177,7 @@ int store_user_update_profile(struct store_conn *c, const struct user_rec *u, un
 	return rc == PP_ECONFLICT ? user_conflicts(c, u, conflicts) : rc;
 }
 
-int store_user_anonymize(struct store_conn *c, const char *user_id, int64_t now)
+int sq_user_anonymize(struct store_conn *c, const char *user_id, int64_t now)
 {
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE users SET username = NULL, email = NULL, "
 	                              "email_lc = NULL, unconfirmed_email = NULL, "
@@ -191,8 +191,8 @@ int store_user_anonymize(struct store_conn *c, const char *user_id, int64_t now)
 	return sq_step_write(c, st, 1);
 }
 
-int store_user_past_add(struct store_conn *c, const char *user_id, const char *kind,
-                        const char *value, int64_t now)
+int sq_user_past_add(struct store_conn *c, const char *user_id, const char *kind, const char *value,
+                     int64_t now)
 {
 	/* held since the end of the previous value of that kind, else since sign-up */
 	sqlite3_stmt *st = sq_stmt(
@@ -208,8 +208,8 @@ int store_user_past_add(struct store_conn *c, const char *user_id, const char *k
 	return sq_step_write(c, st, 1);
 }
 
-int store_user_past_list(struct store_conn *c, const char *user_id,
-                         void (*cb)(const struct user_past_id *, void *), void *arg)
+int sq_user_past_list(struct store_conn *c, const char *user_id,
+                      void (*cb)(const struct user_past_id *, void *), void *arg)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT kind, value, from_at, until_at FROM user_past_ids "
 	                              "WHERE user_id = ? ORDER BY kind, until_at");
@@ -229,8 +229,7 @@ int store_user_past_list(struct store_conn *c, const char *user_id,
 	return rc == SQLITE_DONE ? 0 : sq_rc(c, rc);
 }
 
-int store_user_past_since(struct store_conn *c, const char *user_id, const char *kind,
-                          int64_t *since)
+int sq_user_past_since(struct store_conn *c, const char *user_id, const char *kind, int64_t *since)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT COALESCE((SELECT MAX(until_at) FROM user_past_ids "
 	                              "WHERE user_id = ?1 AND kind = ?2), created_at) FROM users "
@@ -246,7 +245,7 @@ int store_user_past_since(struct store_conn *c, const char *user_id, const char 
 	return rc;
 }
 
-int store_user_email_claimed(struct store_conn *c, const char *email, const char *except_id)
+int sq_user_email_claimed(struct store_conn *c, const char *email, const char *except_id)
 {
 	char lc[TXT(EMAIL_MAX)];
 	str_lower(lc, sizeof lc, email);
@@ -264,7 +263,7 @@ int store_user_email_claimed(struct store_conn *c, const char *email, const char
 	return rc == 0 ? PP_ECONFLICT : rc == PP_ENOTFOUND ? 0 : rc;
 }
 
-int store_user_past_forget(struct store_conn *c, const char *user_id)
+int sq_user_past_forget(struct store_conn *c, const char *user_id)
 {
 	sqlite3_stmt *st = sq_stmt(c, "DELETE FROM user_past_ids WHERE user_id = ?");
 	if (!st)
@@ -273,7 +272,7 @@ int store_user_past_forget(struct store_conn *c, const char *user_id)
 	return sq_step_write(c, st, 0);
 }
 
-int store_user_set_password(struct store_conn *c, const char *id, const char *hash, int bump_epoch)
+int sq_user_set_password(struct store_conn *c, const char *id, const char *hash, int bump_epoch)
 {
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE users SET password_hash = ?, "
 	                              "auth_epoch = auth_epoch + ?, failed_logins = 0, "
@@ -286,8 +285,8 @@ int store_user_set_password(struct store_conn *c, const char *id, const char *ha
 	return sq_step_write(c, st, 1);
 }
 
-int store_user_login_failed(struct store_conn *c, const char *id, int64_t now, int threshold,
-                            int64_t lock_ms, int *locked)
+int sq_user_login_failed(struct store_conn *c, const char *id, int64_t now, int threshold,
+                         int64_t lock_ms, int *locked)
 {
 	*locked = 0;
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE users SET failed_logins = failed_logins + 1 "
@@ -314,7 +313,7 @@ int store_user_login_failed(struct store_conn *c, const char *id, int64_t now, i
 	return 0;
 }
 
-int store_user_login_ok(struct store_conn *c, const char *id)
+int sq_user_login_ok(struct store_conn *c, const char *id)
 {
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE users SET failed_logins = 0, locked_until = 0 "
 	                              "WHERE id = ? AND (failed_logins <> 0 OR locked_until <> 0)");
@@ -341,7 +340,7 @@ static void read_session(sqlite3_stmt *st, struct session_rec *s)
 	sq_col_text(st, 7, s->user_agent, sizeof s->user_agent);
 }
 
-int store_session_insert(struct store_conn *c, const struct session_rec *s, const char *secret_hash)
+int sq_session_insert(struct store_conn *c, const struct session_rec *s, const char *secret_hash)
 {
 	sqlite3_stmt *st = sq_stmt(c, "INSERT INTO sessions(" SESSION_COLS
 	                              ", secret_hash) VALUES (?,?,?,?,?,?,?,?,?)");
@@ -359,7 +358,7 @@ int store_session_insert(struct store_conn *c, const struct session_rec *s, cons
 	return sq_step_write(c, st, 0);
 }
 
-int store_session_touch(struct store_conn *c, const char *id, int64_t now, int64_t expires_at)
+int sq_session_touch(struct store_conn *c, const char *id, int64_t now, int64_t expires_at)
 {
 	sqlite3_stmt *st =
 	        sq_stmt(c, "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?");
@@ -371,8 +370,8 @@ int store_session_touch(struct store_conn *c, const char *id, int64_t now, int64
 	return sq_step_write(c, st, 0);
 }
 
-int store_session_list(struct store_conn *c, const char *user_id, int64_t now,
-                       void (*cb)(const struct session_rec *, void *), void *arg)
+int sq_session_list(struct store_conn *c, const char *user_id, int64_t now,
+                    void (*cb)(const struct session_rec *, void *), void *arg)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT " SESSION_COLS " FROM sessions WHERE user_id = ? "
 	                              "AND expires_at > ? ORDER BY created_at DESC, id");
@@ -390,7 +389,7 @@ int store_session_list(struct store_conn *c, const char *user_id, int64_t now,
 	return rc == SQLITE_DONE ? 0 : sq_rc(c, rc);
 }
 
-int store_session_delete(struct store_conn *c, const char *user_id, const char *id)
+int sq_session_delete(struct store_conn *c, const char *user_id, const char *id)
 {
 	sqlite3_stmt *st = sq_stmt(c, "DELETE FROM sessions WHERE id = ? AND user_id = ?");
 	if (!st)
@@ -400,7 +399,7 @@ int store_session_delete(struct store_conn *c, const char *user_id, const char *
 	return sq_step_write(c, st, 1);
 }
 
-int store_session_delete_others(struct store_conn *c, const char *user_id, const char *keep_id)
+int sq_session_delete_others(struct store_conn *c, const char *user_id, const char *keep_id)
 {
 	sqlite3_stmt *st = sq_stmt(c, "DELETE FROM sessions WHERE user_id = ? AND id <> ?");
 	if (!st)
@@ -425,7 +424,7 @@ static void read_token(sqlite3_stmt *st, struct token_rec *t)
 	t->last_used_at = sqlite3_column_int64(st, 6);
 }
 
-int store_token_insert(struct store_conn *c, const struct token_rec *t, const char *secret_hash)
+int sq_token_insert(struct store_conn *c, const struct token_rec *t, const char *secret_hash)
 {
 	sqlite3_stmt *st = sq_stmt(c, "INSERT INTO tokens(" TOKEN_COLS
 	                              ", secret_hash) VALUES (?,?,?,?,?,?,NULL,?)");
@@ -450,7 +449,7 @@ static int token_one(struct store_conn *c, sqlite3_stmt *st, struct token_rec *t
 	return rc;
 }
 
-int store_token_get(struct store_conn *c, const char *user_id, const char *id, struct token_rec *t)
+int sq_token_get(struct store_conn *c, const char *user_id, const char *id, struct token_rec *t)
 {
 	sqlite3_stmt *st =
 	        sq_stmt(c, "SELECT " TOKEN_COLS " FROM tokens WHERE id = ? AND user_id = ?");
@@ -461,7 +460,7 @@ int store_token_get(struct store_conn *c, const char *user_id, const char *id, s
 	return token_one(c, st, t);
 }
 
-int store_token_by_hash(struct store_conn *c, const char *secret_hash, struct token_rec *t)
+int sq_token_by_hash(struct store_conn *c, const char *secret_hash, struct token_rec *t)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT " TOKEN_COLS " FROM tokens WHERE secret_hash = ?");
 	if (!st)
@@ -470,8 +469,8 @@ int store_token_by_hash(struct store_conn *c, const char *secret_hash, struct to
 	return token_one(c, st, t);
 }
 
-int store_token_list(struct store_conn *c, const char *user_id,
-                     void (*cb)(const struct token_rec *, void *), void *arg)
+int sq_token_list(struct store_conn *c, const char *user_id,
+                  void (*cb)(const struct token_rec *, void *), void *arg)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT " TOKEN_COLS " FROM tokens WHERE user_id = ? "
 	                              "ORDER BY created_at, id");
@@ -488,8 +487,8 @@ int store_token_list(struct store_conn *c, const char *user_id,
 	return rc == SQLITE_DONE ? 0 : sq_rc(c, rc);
 }
 
-int store_token_renew(struct store_conn *c, const char *user_id, const char *id,
-                      const char *secret_hash, int64_t now)
+int sq_token_renew(struct store_conn *c, const char *user_id, const char *id,
+                   const char *secret_hash, int64_t now)
 {
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE tokens SET secret_hash = ?, version = version + 1, "
 	                              "issued_at = ? WHERE id = ? AND user_id = ?");
@@ -502,7 +501,7 @@ int store_token_renew(struct store_conn *c, const char *user_id, const char *id,
 	return sq_step_write(c, st, 1);
 }
 
-int store_token_delete(struct store_conn *c, const char *user_id, const char *id)
+int sq_token_delete(struct store_conn *c, const char *user_id, const char *id)
 {
 	sqlite3_stmt *st = sq_stmt(c, "DELETE FROM tokens WHERE id = ? AND user_id = ?");
 	if (!st)
@@ -512,7 +511,7 @@ int store_token_delete(struct store_conn *c, const char *user_id, const char *id
 	return sq_step_write(c, st, 1);
 }
 
-int store_token_delete_all(struct store_conn *c, const char *user_id)
+int sq_token_delete_all(struct store_conn *c, const char *user_id)
 {
 	sqlite3_stmt *st = sq_stmt(c, "DELETE FROM tokens WHERE user_id = ?");
 	if (!st)
@@ -521,7 +520,7 @@ int store_token_delete_all(struct store_conn *c, const char *user_id)
 	return sq_step_write(c, st, 0);
 }
 
-int store_token_touch(struct store_conn *c, const char *id, int64_t now)
+int sq_token_touch(struct store_conn *c, const char *id, int64_t now)
 {
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE tokens SET last_used_at = ? WHERE id = ?");
 	if (!st)
@@ -533,8 +532,8 @@ int store_token_touch(struct store_conn *c, const char *id, int64_t now)
 
 /* ---- one-time links ---- */
 
-int store_link_insert(struct store_conn *c, const char *user_id, const char *kind,
-                      const char *token_hash, const char *data, int64_t now, int64_t expires_at)
+int sq_link_insert(struct store_conn *c, const char *user_id, const char *kind,
+                   const char *token_hash, const char *data, int64_t now, int64_t expires_at)
 {
 	sqlite3_stmt *st = sq_stmt(c, "INSERT INTO one_time_links(id, user_id, kind, token_hash, "
 	                              "data, created_at, expires_at) VALUES (?,?,?,?,?,?,?)");
@@ -553,8 +552,8 @@ int store_link_insert(struct store_conn *c, const char *user_id, const char *kin
 	return sq_step_write(c, st, 0);
 }
 
-int store_link_consume(struct store_conn *c, const char *kind, const char *token_hash, int64_t now,
-                       char user_id[ID_MAX], char *data, size_t data_cap)
+int sq_link_consume(struct store_conn *c, const char *kind, const char *token_hash, int64_t now,
+                    char user_id[ID_MAX], char *data, size_t data_cap)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT user_id, data, expires_at, used_at FROM "
 	                              "one_time_links WHERE token_hash = ? AND kind = ?");
@@ -583,7 +582,7 @@ int store_link_consume(struct store_conn *c, const char *kind, const char *token
 	return rc == PP_ENOTFOUND ? PP_EEXPIRED : rc;
 }
 
-int store_link_void(struct store_conn *c, const char *user_id, const char *kind, int64_t now)
+int sq_link_void(struct store_conn *c, const char *user_id, const char *kind, int64_t now)
 {
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE one_time_links SET used_at = ? WHERE user_id = ? "
 	                              "AND kind = ? AND used_at IS NULL");
@@ -595,7 +594,7 @@ int store_link_void(struct store_conn *c, const char *user_id, const char *kind,
 	return sq_step_write(c, st, 0);
 }
 
-int store_link_delete_all(struct store_conn *c, const char *user_id)
+int sq_link_delete_all(struct store_conn *c, const char *user_id)
 {
 	sqlite3_stmt *st = sq_stmt(c, "DELETE FROM one_time_links WHERE user_id = ?");
 	if (!st)
@@ -632,8 +631,8 @@ static void read_session_v(sqlite3_stmt *st, void *s)
 	read_session(st, s);
 }
 
-int store_auth_token_by_id(struct store_conn *c, const char *id, struct token_rec *t,
-                           struct user_rec *u)
+int sq_auth_token_by_id(struct store_conn *c, const char *id, struct token_rec *t,
+                        struct user_rec *u)
 {
 	return auth_one(c,
 	                sq_stmt(c, "SELECT t.id, t.user_id, t.name, t.version, t.created_at, "
@@ -643,8 +642,8 @@ int store_auth_token_by_id(struct store_conn *c, const char *id, struct token_re
 	                id, read_token_v, t, 7, u);
 }
 
-int store_auth_token_by_hash(struct store_conn *c, const char *hash, struct token_rec *t,
-                             struct user_rec *u)
+int sq_auth_token_by_hash(struct store_conn *c, const char *hash, struct token_rec *t,
+                          struct user_rec *u)
 {
 	return auth_one(c,
 	                sq_stmt(c, "SELECT t.id, t.user_id, t.name, t.version, t.created_at, "
@@ -654,8 +653,8 @@ int store_auth_token_by_hash(struct store_conn *c, const char *hash, struct toke
 	                hash, read_token_v, t, 7, u);
 }
 
-int store_auth_session_by_hash(struct store_conn *c, const char *hash, struct session_rec *s,
-                               struct user_rec *u)
+int sq_auth_session_by_hash(struct store_conn *c, const char *hash, struct session_rec *s,
+                            struct user_rec *u)
 {
 	return auth_one(
 	        c,

@@ -24,7 +24,7 @@ static void read_app(sqlite3_stmt *st, struct app_rec *a)
 	a->updated_at = sqlite3_column_int64(st, 8);
 }
 
-int store_app_insert(struct store_conn *c, const struct app_rec *a)
+int sq_app_insert(struct store_conn *c, const struct app_rec *a)
 {
 	sqlite3_stmt *st = sq_stmt(c, "INSERT INTO apps(id, name, owner_id, status, created_at, "
 	                              "updated_at) VALUES (?,?,?,?,?,?)");
@@ -66,21 +66,21 @@ static int app_for_user(struct store_conn *c, const char *sql, const char *key, 
 	"LEFT JOIN collaborators k ON k.app_id = a.id AND k.user_id = ?2 AND "                     \
 	"k.status = 'accepted' "
 
-int store_app_for_user(struct store_conn *c, const char *app_id, const char *user_id,
-                       struct app_rec *a)
+int sq_app_for_user(struct store_conn *c, const char *app_id, const char *user_id,
+                    struct app_rec *a)
 {
 	return app_for_user(c, APP_FOR_USER_SQL "WHERE a.id = ?1 AND a.deleted_at IS NULL", app_id,
 	                    user_id, a);
 }
 
-int store_app_for_user_by_name(struct store_conn *c, const char *name, const char *user_id,
-                               struct app_rec *a)
+int sq_app_for_user_by_name(struct store_conn *c, const char *name, const char *user_id,
+                            struct app_rec *a)
 {
 	return app_for_user(c, APP_FOR_USER_SQL "WHERE a.name = ?1 AND a.deleted_at IS NULL", name,
 	                    user_id, a);
 }
 
-int store_app_count_owned(struct store_conn *c, const char *owner_id, int *n)
+int sq_app_count_owned(struct store_conn *c, const char *owner_id, int *n)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT count(*) FROM apps WHERE owner_id = ? AND "
 	                              "deleted_at IS NULL");
@@ -98,8 +98,8 @@ int store_app_count_owned(struct store_conn *c, const char *owner_id, int *n)
 	return rc;
 }
 
-int store_app_list_for_user(struct store_conn *c, const char *user_id,
-                            void (*cb)(const struct app_rec *, void *), void *arg)
+int sq_app_list_for_user(struct store_conn *c, const char *user_id,
+                         void (*cb)(const struct app_rec *, void *), void *arg)
 {
 	sqlite3_stmt *st = sq_stmt(
 	        c, "SELECT " APP_COLS ", CASE WHEN a.owner_id = ?1 THEN 1 WHEN k.is_limited = 0 "
@@ -123,8 +123,8 @@ int store_app_list_for_user(struct store_conn *c, const char *user_id,
 	return rc == SQLITE_DONE ? 0 : sq_rc(c, rc);
 }
 
-int store_app_owned(struct store_conn *c, const char *user_id, void (*cb)(const char *, void *),
-                    void *arg)
+int sq_app_owned(struct store_conn *c, const char *user_id, void (*cb)(const char *, void *),
+                 void *arg)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT name FROM apps WHERE owner_id = ? AND deleted_at "
 	                              "IS NULL ORDER BY name");
@@ -138,7 +138,7 @@ int store_app_owned(struct store_conn *c, const char *user_id, void (*cb)(const 
 	return rc == SQLITE_DONE ? 0 : sq_rc(c, rc);
 }
 
-int store_app_delete(struct store_conn *c, const char *app_id, int64_t now)
+int sq_app_delete(struct store_conn *c, const char *app_id, int64_t now)
 {
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE apps SET deleted_name = name, name = NULL, "
 	                              "deleted_at = ?, updated_at = ?, status = 'deleted' "
@@ -151,7 +151,7 @@ int store_app_delete(struct store_conn *c, const char *app_id, int64_t now)
 	return sq_step_write(c, st, 1);
 }
 
-int store_app_touch(struct store_conn *c, const char *app_id, const char *status, int64_t now)
+int sq_app_touch(struct store_conn *c, const char *app_id, const char *status, int64_t now)
 {
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE apps SET status = ?, updated_at = ? WHERE id = ?");
 	if (!st)
@@ -162,8 +162,8 @@ int store_app_touch(struct store_conn *c, const char *app_id, const char *status
 	return sq_step_write(c, st, 1);
 }
 
-int store_formation_get(struct store_conn *c, const char *app_id, struct formation_rec *out,
-                        int max, int *n)
+int sq_formation_get(struct store_conn *c, const char *app_id, struct formation_rec *out, int max,
+                     int *n)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT type, amount, size FROM formation WHERE app_id = "
 	                              "? ORDER BY type");
@@ -182,8 +182,8 @@ int store_formation_get(struct store_conn *c, const char *app_id, struct formati
 	return (rc == SQLITE_DONE || rc == SQLITE_ROW) ? 0 : sq_rc(c, rc);
 }
 
-int store_formation_set(struct store_conn *c, const char *app_id, const char *owner_id,
-                        const struct formation_rec *f, int64_t changed_at)
+int sq_formation_set(struct store_conn *c, const char *app_id, const char *owner_id,
+                     const struct formation_rec *f, int64_t changed_at)
 {
 	sqlite3_stmt *st = sq_stmt(c, "INSERT INTO formation(app_id, type, amount, size) "
 	                              "VALUES (?,?,?,?) ON CONFLICT(app_id, type) DO UPDATE "
@@ -229,8 +229,7 @@ static void read_collab(sqlite3_stmt *st, struct collab_rec *k)
 	k->expires_at = sqlite3_column_int64(st, 10);
 }
 
-int store_collab_insert(struct store_conn *c, const struct collab_rec *k,
-                        const char *invitation_hash)
+int sq_collab_insert(struct store_conn *c, const struct collab_rec *k, const char *invitation_hash)
 {
 	sqlite3_stmt *st = sq_stmt(c, "INSERT INTO collaborators(id, app_id, email, user_id, "
 	                              "status, is_limited, invitation_hash, inviter_id, "
@@ -249,8 +248,8 @@ int store_collab_insert(struct store_conn *c, const struct collab_rec *k,
 	return sq_step_write(c, st, 0);
 }
 
-int store_collab_list(struct store_conn *c, const char *app_id,
-                      void (*cb)(const struct collab_rec *, void *), void *arg)
+int sq_collab_list(struct store_conn *c, const char *app_id,
+                   void (*cb)(const struct collab_rec *, void *), void *arg)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT " COLLAB_COLS " FROM collaborators k "
 	                              "JOIN apps a ON a.id = k.app_id "
@@ -282,7 +281,7 @@ static int collab_one(struct store_conn *c, sqlite3_stmt *st, struct collab_rec 
 	return rc;
 }
 
-int store_collab_get(struct store_conn *c, const char *app_id, const char *id, struct collab_rec *k)
+int sq_collab_get(struct store_conn *c, const char *app_id, const char *id, struct collab_rec *k)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT " COLLAB_COLS " FROM collaborators k "
 	                              "JOIN apps a ON a.id = k.app_id "
@@ -295,7 +294,7 @@ int store_collab_get(struct store_conn *c, const char *app_id, const char *id, s
 	return collab_one(c, st, k);
 }
 
-int store_collab_by_invitation(struct store_conn *c, const char *hash, struct collab_rec *k)
+int sq_collab_by_invitation(struct store_conn *c, const char *hash, struct collab_rec *k)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT " COLLAB_COLS " FROM collaborators k "
 	                              "JOIN apps a ON a.id = k.app_id "
@@ -307,8 +306,8 @@ int store_collab_by_invitation(struct store_conn *c, const char *hash, struct co
 	return collab_one(c, st, k);
 }
 
-int store_collab_exists(struct store_conn *c, const char *app_id, const char *user_id,
-                        const char *email)
+int sq_collab_exists(struct store_conn *c, const char *app_id, const char *user_id,
+                     const char *email)
 {
 	sqlite3_stmt *st = sq_stmt(
 	        c, "SELECT 1 FROM collaborators WHERE app_id = ?1 AND ((user_id = ?2 AND status = "
@@ -324,7 +323,7 @@ int store_collab_exists(struct store_conn *c, const char *app_id, const char *us
 	return rc;
 }
 
-int store_collab_accept(struct store_conn *c, const char *id, const char *user_id, int64_t now)
+int sq_collab_accept(struct store_conn *c, const char *id, const char *user_id, int64_t now)
 {
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE collaborators SET user_id = ?, status = "
 	                              "'accepted', accepted_at = ?, invitation_hash = NULL "
@@ -337,7 +336,7 @@ int store_collab_accept(struct store_conn *c, const char *id, const char *user_i
 	return sq_step_write(c, st, 1);
 }
 
-int store_collab_set_limited(struct store_conn *c, const char *id, int is_limited)
+int sq_collab_set_limited(struct store_conn *c, const char *id, int is_limited)
 {
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE collaborators SET is_limited = ? WHERE id = ?");
 	if (!st)
@@ -347,7 +346,7 @@ int store_collab_set_limited(struct store_conn *c, const char *id, int is_limite
 	return sq_step_write(c, st, 1);
 }
 
-int store_collab_delete(struct store_conn *c, const char *id)
+int sq_collab_delete(struct store_conn *c, const char *id)
 {
 	sqlite3_stmt *st = sq_stmt(c, "DELETE FROM collaborators WHERE id = ?");
 	if (!st)
@@ -356,7 +355,7 @@ int store_collab_delete(struct store_conn *c, const char *id)
 	return sq_step_write(c, st, 1);
 }
 
-int store_collab_delete_app(struct store_conn *c, const char *app_id)
+int sq_collab_delete_app(struct store_conn *c, const char *app_id)
 {
 	sqlite3_stmt *st = sq_stmt(c, "DELETE FROM collaborators WHERE app_id = ?");
 	if (!st)
@@ -365,8 +364,8 @@ int store_collab_delete_app(struct store_conn *c, const char *app_id)
 	return sq_step_write(c, st, 0);
 }
 
-int store_collab_addresses(struct store_conn *c, const char *user_id, const char *except_email,
-                           int (*cb)(const char *, void *), void *arg)
+int sq_collab_addresses(struct store_conn *c, const char *user_id, const char *except_email,
+                        int (*cb)(const char *, void *), void *arg)
 {
 	char **v = NULL;
 	size_t n = 0, cap = 0;
@@ -409,7 +408,7 @@ int store_collab_addresses(struct store_conn *c, const char *user_id, const char
 	return rc;
 }
 
-int store_collab_mark_deleted(struct store_conn *c, const char *user_id)
+int sq_collab_mark_deleted(struct store_conn *c, const char *user_id)
 {
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE collaborators SET status = 'user account deleted', "
 	                              "email = '', invitation_hash = NULL WHERE user_id = ?");
@@ -419,7 +418,7 @@ int store_collab_mark_deleted(struct store_conn *c, const char *user_id)
 	return sq_step_write(c, st, 0);
 }
 
-int store_collab_delete_pending_to(struct store_conn *c, const char *email)
+int sq_collab_delete_pending_to(struct store_conn *c, const char *email)
 {
 	sqlite3_stmt *st = sq_stmt(c, "DELETE FROM collaborators WHERE status = 'pending' AND "
 	                              "lower(email) = lower(?)");

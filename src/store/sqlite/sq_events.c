@@ -48,8 +48,8 @@ static int event_insert(struct store_conn *c, const char *type, const char *user
 	return rc;
 }
 
-int store_event_add(struct store_conn *c, const char *type, const char *user_id, const char *app_id,
-                    const char *app_name, const char *type_data, int64_t now, int64_t *id)
+int sq_event_add(struct store_conn *c, const char *type, const char *user_id, const char *app_id,
+                 const char *app_name, const char *type_data, int64_t now, int64_t *id)
 {
 	/* the event and its counters land together: in the caller's transaction,
 	 * or in one of their own (never a savepoint outside a transaction) */
@@ -57,17 +57,17 @@ int store_event_add(struct store_conn *c, const char *type, const char *user_id,
 		return PP_EINVAL; /* no writes in a read snapshot */
 	if (c->in_tx)
 		return event_insert(c, type, user_id, app_id, app_name, type_data, now, id);
-	int rc = store_tx_begin(c, STORE_TX_WRITE);
+	int rc = sq_tx_begin(c, STORE_TX_WRITE);
 	if (rc)
 		return rc;
 	rc = event_insert(c, type, user_id, app_id, app_name, type_data, now, id);
 	if (rc == 0)
-		return store_tx_commit(c);
-	store_tx_rollback(c);
+		return sq_tx_commit(c);
+	sq_tx_rollback(c);
 	return rc;
 }
 
-int store_event_subject_add(struct store_conn *c, int64_t id, const char *subject)
+int sq_event_subject_add(struct store_conn *c, int64_t id, const char *subject)
 {
 	sqlite3_stmt *st =
 	        sq_stmt(c, "INSERT INTO event_subjects(event_id, subject) VALUES (?, ?)");
@@ -163,8 +163,8 @@ static int scrub_pass(struct store_conn *c, const char *user_id, const char *sub
 	return rc == SQLITE_DONE ? 0 : sq_rc(c, rc);
 }
 
-int store_event_scrub(struct store_conn *c, const char *user_id, const char *const *emails,
-                      int nemails, const char *const *usernames, int nusernames)
+int sq_event_scrub(struct store_conn *c, const char *user_id, const char *const *emails,
+                   int nemails, const char *const *usernames, int nusernames)
 {
 	struct scrub_ids ids = {emails, nemails, usernames, nusernames};
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE events SET type_data = '{}' WHERE user_id = ? AND "
@@ -184,8 +184,8 @@ int store_event_scrub(struct store_conn *c, const char *user_id, const char *con
 	return rc;
 }
 
-int store_event_subjects_forget(struct store_conn *c, const char *user_id,
-                                const char *const *emails, int nemails)
+int sq_event_subjects_forget(struct store_conn *c, const char *user_id, const char *const *emails,
+                             int nemails)
 {
 	sqlite3_stmt *st = sq_stmt(c, "DELETE FROM event_subjects WHERE subject = lower(?)");
 	if (!st)
@@ -324,24 +324,24 @@ static int list_page(struct store_conn *c, struct event_query *q, int64_t *total
 	return rc == SQLITE_DONE ? 0 : sq_rc(c, rc);
 }
 
-int store_event_list(struct store_conn *c, struct event_query *q, int64_t *total,
-                     void (*cb)(const struct event_rec *, void *), void *arg)
+int sq_event_list(struct store_conn *c, struct event_query *q, int64_t *total,
+                  void (*cb)(const struct event_rec *, void *), void *arg)
 {
 	/* one read snapshot: the anchor, the counter and the page agree */
 	if (c->in_tx)
 		return list_page(c, q, total, cb, arg);
-	int rc = store_tx_begin(c, STORE_TX_READ);
+	int rc = sq_tx_begin(c, STORE_TX_READ);
 	if (rc)
 		return rc;
 	rc = list_page(c, q, total, cb, arg);
 	if (rc == 0)
-		return store_tx_commit(c);
-	store_tx_rollback(c);
+		return sq_tx_commit(c);
+	sq_tx_rollback(c);
 	return rc;
 }
 
-int store_mail_enqueue(struct store_conn *c, const char *to, const char *subject, const char *body,
-                       int64_t now)
+int sq_mail_enqueue(struct store_conn *c, const char *to, const char *subject, const char *body,
+                    int64_t now)
 {
 	sqlite3_stmt *st = sq_stmt(c, "INSERT INTO mail_outbox(created_at, to_addr, subject, "
 	                              "body, next_attempt_at) VALUES (?,?,?,?,?)");
@@ -355,7 +355,7 @@ int store_mail_enqueue(struct store_conn *c, const char *to, const char *subject
 	return sq_step_write(c, st, 0);
 }
 
-int store_mail_next(struct store_conn *c, int64_t now, struct mail_rec *m)
+int sq_mail_next(struct store_conn *c, int64_t now, struct mail_rec *m)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT id, to_addr, subject, body, attempts FROM "
 	                              "mail_outbox WHERE sent_at IS NULL AND next_attempt_at <= "
@@ -383,7 +383,7 @@ int store_mail_next(struct store_conn *c, int64_t now, struct mail_rec *m)
 	return rc;
 }
 
-int store_mail_sent(struct store_conn *c, int64_t id, int64_t now)
+int sq_mail_sent(struct store_conn *c, int64_t id, int64_t now)
 {
 	/* the body (live links) is dropped: who, what kind and when remain */
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE mail_outbox SET sent_at = ?, attempts = attempts "
@@ -395,7 +395,7 @@ int store_mail_sent(struct store_conn *c, int64_t id, int64_t now)
 	return sq_step_write(c, st, 0);
 }
 
-int store_mail_failed(struct store_conn *c, int64_t id, const char *err, int64_t next_at)
+int sq_mail_failed(struct store_conn *c, int64_t id, const char *err, int64_t next_at)
 {
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE mail_outbox SET attempts = attempts + 1, "
 	                              "last_error = ?, next_attempt_at = ? WHERE id = ?");
@@ -407,7 +407,7 @@ int store_mail_failed(struct store_conn *c, int64_t id, const char *err, int64_t
 	return sq_step_write(c, st, 0);
 }
 
-int store_mail_logged(struct store_conn *c, int64_t id, const char *marker, int64_t next_at)
+int sq_mail_logged(struct store_conn *c, int64_t id, const char *marker, int64_t next_at)
 {
 	sqlite3_stmt *st =
 	        sq_stmt(c, "UPDATE mail_outbox SET attempts = attempts + 1, "
@@ -420,7 +420,7 @@ int store_mail_logged(struct store_conn *c, int64_t id, const char *marker, int6
 	return sq_step_write(c, st, 0);
 }
 
-int store_mail_forget_bodies(struct store_conn *c, const char *marker)
+int sq_mail_forget_bodies(struct store_conn *c, const char *marker)
 {
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE mail_outbox SET body = '' WHERE body != '' AND "
 	                              "(sent_at IS NOT NULL OR last_error = ?)");
@@ -430,7 +430,7 @@ int store_mail_forget_bodies(struct store_conn *c, const char *marker)
 	return sq_step_write(c, st, 0);
 }
 
-int store_mail_pending(struct store_conn *c, int64_t *count)
+int sq_mail_pending(struct store_conn *c, int64_t *count)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL");
 	if (!st)
@@ -441,7 +441,7 @@ int store_mail_pending(struct store_conn *c, int64_t *count)
 	return rc == SQLITE_ROW ? 0 : sq_rc(c, rc);
 }
 
-int store_mail_delete_to(struct store_conn *c, const char *addr)
+int sq_mail_delete_to(struct store_conn *c, const char *addr)
 {
 	/* "" matches nothing: no mail has an empty address */
 	sqlite3_stmt *st = sq_stmt(c, "DELETE FROM mail_outbox WHERE lower(to_addr) = lower(?)");
@@ -451,8 +451,7 @@ int store_mail_delete_to(struct store_conn *c, const char *addr)
 	return sq_step_write(c, st, 0);
 }
 
-int store_mail_delete_to_between(struct store_conn *c, const char *addr, int64_t from,
-                                 int64_t until)
+int sq_mail_delete_to_between(struct store_conn *c, const char *addr, int64_t from, int64_t until)
 {
 	sqlite3_stmt *st = sq_stmt(c, "DELETE FROM mail_outbox WHERE lower(to_addr) = lower(?) "
 	                              "AND created_at >= ? AND created_at <= ?");
@@ -464,8 +463,8 @@ int store_mail_delete_to_between(struct store_conn *c, const char *addr, int64_t
 	return sq_step_write(c, st, 0);
 }
 
-int store_mail_replace_text(struct store_conn *c, const char *subject, const char *old,
-                            const char *repl, int64_t from, int64_t until)
+int sq_mail_replace_text(struct store_conn *c, const char *subject, const char *old,
+                         const char *repl, int64_t from, int64_t until)
 {
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE mail_outbox SET body = replace(body, ?1, ?2) "
 	                              "WHERE subject = ?3 AND created_at >= ?4 AND created_at <= "
@@ -480,7 +479,7 @@ int store_mail_replace_text(struct store_conn *c, const char *subject, const cha
 	return sq_step_write(c, st, 0);
 }
 
-int store_mail_requeue(struct store_conn *c, const char *marker, int64_t now)
+int sq_mail_requeue(struct store_conn *c, const char *marker, int64_t now)
 {
 	sqlite3_stmt *st = sq_stmt(c, "UPDATE mail_outbox SET next_attempt_at = ?, last_error = "
 	                              "NULL WHERE sent_at IS NULL AND last_error = ?");
@@ -501,8 +500,8 @@ static int count_row(struct store_conn *c, sqlite3_stmt *st, int64_t *count, int
 	return rc == SQLITE_ROW ? 0 : sq_rc(c, rc);
 }
 
-int store_mail_count_to(struct store_conn *c, const char *addr, const char *subject, int64_t since,
-                        int64_t *count, int64_t *oldest)
+int sq_mail_count_to(struct store_conn *c, const char *addr, const char *subject, int64_t since,
+                     int64_t *count, int64_t *oldest)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT COUNT(*), COALESCE(MIN(created_at), 0) FROM "
 	                              "mail_outbox WHERE lower(to_addr) = lower(?) AND "
@@ -515,8 +514,8 @@ int store_mail_count_to(struct store_conn *c, const char *addr, const char *subj
 	return count_row(c, st, count, oldest);
 }
 
-int store_event_count(struct store_conn *c, const char *user_id, const char *type,
-                      const char *data_part, int64_t since, int64_t *count, int64_t *oldest)
+int sq_event_count(struct store_conn *c, const char *user_id, const char *type,
+                   const char *data_part, int64_t since, int64_t *count, int64_t *oldest)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT COUNT(*), COALESCE(MIN(created_at), 0) FROM events "
 	                              "WHERE user_id = ? AND type = ? AND created_at >= ? AND "
