@@ -2,7 +2,7 @@
 # (scripts/deps.sh installs missing Debian packages). See README.md.
 
 SHELL   := /bin/bash
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl libpq
 CC      ?= cc
 OPT     ?= -O2 -g
 B       ?= build/rel
@@ -22,7 +22,7 @@ PY      := /usr/bin/python3
 
 COMMON_SRC := $(wildcard src/util/*.c src/crypto/*.c)
 LIB_SRC    := $(COMMON_SRC) src/config.c $(wildcard src/http/*.c src/api/*.c src/store/*.c \
-              src/store/sqlite/*.c src/mail/*.c src/core/*.c)
+              src/store/sqlite/*.c src/store/pg/*.c src/mail/*.c src/core/*.c)
 CLI_SRC    := $(wildcard src/cli/*.c)
 LIB_OBJ    := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 CLI_OBJ    := $(CLI_SRC:src/%.c=$(B)/obj/%.o) $(COMMON_SRC:src/%.c=$(B)/obj/%.o)

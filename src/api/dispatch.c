@@ -22,11 +22,16 @@
 #include "util/log.h"
 #include "util/ratelimit.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define DISPATCH_THROTTLE_WINDOW_MS 60000
+/* A handler whose transaction lost a race (PP_ERETRY: PostgreSQL serialization
+ * failure or deadlock) is run again this many more times, then answered 503. */
+#define DISPATCH_TX_RETRIES 3
 
 /* ---- results to statuses ---- */
 
@@ -83,6 +88,13 @@ static void answer_failure(struct req *r, int rc)
 	case PP_ELOCKED:
 		answer_retry(r, 429, r->fail.retry_ms,
 		             msg ? msg : "the account is locked, retry later");
+		break;
+	case PP_EUNAVAIL:
+		answer_retry(r, 503, 1000,
+		             msg ? msg : "the database is unavailable, retry in a moment");
+		break;
+	case PP_ERETRY:
+		answer_retry(r, 503, 1000, msg ? msg : "too much contention, retry in a moment");
 		break;
 	case PP_EBUSY:
 		if (r->fail.retry_ms > 0)
@@ -192,7 +204,17 @@ static int gates_and_handler(struct req *r)
 
 	if ((rc = authorize(r)) != 0)
 		return rc;
-	return rt->handler(r);
+	/* a use case rolls back before it returns PP_ERETRY, and handlers answer
+	 * only on success: running the handler again is safe */
+	for (int attempt = 0;; attempt++) {
+		rc = rt->handler(r);
+		if (rc != PP_ERETRY || r->status || attempt == DISPATCH_TX_RETRIES)
+			return rc;
+		json_decref(r->fail.errors);
+		json_decref(r->fail.extra);
+		memset(&r->fail, 0, sizeof r->fail);
+		usleep((useconds_t)(1000 * (attempt + 1)) + (randombytes_uniform(1000)));
+	}
 }
 
 void api_dispatch(struct req *r)

@@ -52,15 +52,15 @@ void store_release(struct store *s, struct store_conn *c)
 		store_ops_of(s)->release(s, c);
 }
 
-#define STORE_FORWARD(ret, name, params, args)                                                  \
-	ret store_##name params                                                                 \
-	{                                                                                       \
-		return store_ops_of(c)->name args;                                              \
+#define STORE_FORWARD(ret, name, params, args)                                                     \
+	ret store_##name params                                                                    \
+	{                                                                                          \
+		return store_ops_of(c)->name args;                                                 \
 	}
-#define STORE_FORWARD_VOID(ret, name, params, args)                                             \
-	ret store_##name params                                                                 \
-	{                                                                                       \
-		store_ops_of(c)->name args;                                                     \
+#define STORE_FORWARD_VOID(ret, name, params, args)                                                \
+	ret store_##name params                                                                    \
+	{                                                                                          \
+		store_ops_of(c)->name args;                                                        \
 	}
 
 STORE_OPS(STORE_FORWARD, STORE_FORWARD_VOID)

@@ -14,6 +14,8 @@ const char *pp_strerror(int code)
 	case PP_EAUTH: return "authentication failed";
 	case PP_EIO: return "i/o error";
 	case PP_EBUSY: return "busy";
+	case PP_EUNAVAIL: return "database unavailable";
+	case PP_ERETRY: return "transaction conflict";
 	case PP_EEXPIRED: return "expired";
 	case PP_EMETHOD: return "method not allowed";
 	case PP_ELOCKED: return "locked";

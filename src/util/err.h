@@ -24,6 +24,8 @@ enum {
 	PP_ELOCKED = -12,    /* account locked */
 	PP_EFORBIDDEN = -13, /* known to the caller, but not allowed to them */
 	PP_EPAYMENT = -14,   /* refused until an invoice is paid (account suspended) */
+	PP_EUNAVAIL = -15,   /* the database cannot be reached (a restart, a failover) */
+	PP_ERETRY = -16,     /* the transaction lost a race (serialization, deadlock): rerun it */
 };
 
 /* A short, static, human-readable name for an error code. */
