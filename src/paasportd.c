@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "app.h"
 #include "config.h"
+#include "core/housekeeping.h"
 #include "crypto/jwtcache.h"
 #include "crypto/pw.h"
 #include "http/http.h"
@@ -33,6 +34,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 	struct app app;
 	struct http_server *http = NULL;
+	struct housekeeping *housekeeping = NULL;
 	int rc = 1, sig;
 	sigset_t set;
 
@@ -81,7 +83,7 @@ int main(int argc, char **argv)
 	           cfg.pwhash_concurrency, &app.pw) ||
 	    webfiles_load(cfg.web_dir, &app.web) || jwtcache_new(&app.jwts))
 		goto out;
-	if (mailer_start(&app, &app.mailer) != 0)
+	if (mailer_start(&app, &app.mailer) != 0 || housekeeping_start(&app, &housekeeping) != 0)
 		goto out;
 	if (http_start(&app, &http) != 0)
 		goto out;
@@ -100,6 +102,7 @@ int main(int argc, char **argv)
 	rc = 0;
 out:
 	http_stop(http);
+	housekeeping_stop(housekeeping);
 	mailer_stop(app.mailer);
 	webfiles_free(app.web);
 	jwtcache_free(app.jwts);

@@ -277,11 +277,18 @@ static int fail(struct apps_err *e, int rc, const char *field, const char *msg)
 	return rc;
 }
 
-/* PP_EFORBIDDEN with the quota message when owner_id owns the limit already */
-static int check_quota(const struct core_ctx *cx, const char *owner_id, struct apps_err *e)
+/* PP_EFORBIDDEN with the quota message when owner_id owns the limit already;
+ * in_tx: inside the write transaction that then inserts (takes the owner's lock) */
+static int check_quota(const struct core_ctx *cx, const char *owner_id, struct apps_err *e,
+                       int in_tx)
 {
 	int max = cx->app->cfg->max_apps_per_account, n = 0;
-	int rc = store_app_count_owned(cx->db, owner_id, &n);
+	char lock[ID_MAX + 16];
+	/* one count-then-insert at a time per owner, across nodes */
+	snprintf(lock, sizeof lock, "app-quota:%s", owner_id);
+	int rc = in_tx ? store_tx_lock(cx->db, lock) : 0;
+	if (rc == 0)
+		rc = store_app_count_owned(cx->db, owner_id, &n);
 	if (rc)
 		return rc;
 	if (n < max)
@@ -306,7 +313,7 @@ int apps_create(const struct core_ctx *cx, const char *owner_id, const char *nam
 		return fail(e, PP_EINVAL, "name", m);
 	/* a cheap early refusal, before any git init; the check that counts is
 	 * the one inside the write transaction below */
-	if ((rc = check_quota(cx, owner_id, e)) != 0)
+	if ((rc = check_quota(cx, owner_id, e, 0)) != 0)
 		return rc;
 	memset(a, 0, sizeof *a);
 	rand_id("ap", a->id);
@@ -333,7 +340,7 @@ int apps_create(const struct core_ctx *cx, const char *owner_id, const char *nam
 	if ((rc = store_tx_begin(cx->db, STORE_TX_WRITE)) != 0)
 		goto out;
 	in_tx = 1;
-	if ((rc = check_quota(cx, owner_id, e)) || (rc = store_app_insert(cx->db, a)) ||
+	if ((rc = check_quota(cx, owner_id, e, 1)) || (rc = store_app_insert(cx->db, a)) ||
 	    (rc = store_formation_set(cx->db, a->id, a->owner_id, &f, a->created_at)) ||
 	    (rc = events_add(cx->db, cx->now, "new_app", owner_id, a->id, a->name, NULL)))
 		goto out;

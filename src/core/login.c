@@ -2,13 +2,13 @@
 #include "core/login.h"
 #include "core/accounts.h"
 #include "core/events.h"
+#include "core/throttle.h"
 #include "crypto/pw.h"
 #include "crypto/rand.h"
 #include "mail/mailer.h"
 #include "mail/templates.h"
 #include "store/store_acct.h"
 #include "util/err.h"
-#include "util/ratelimit.h"
 #include "util/str.h"
 
 #include <sodium.h>
@@ -21,18 +21,20 @@ static int login_event(const struct core_ctx *cx, const char *type, const char *
 	                  events_data_remote_ip(cx->ip));
 }
 
-/* The throttles come before any hashing: they also cap the memory spent on argon2. */
+/* The throttles come before any hashing: they also cap the memory spent on argon2.
+ * 0 within them, PP_EBUSY (with *retry_ms) beyond, or a store error. They count
+ * on every node (core/throttle.h). */
 static int throttled(const struct core_ctx *cx, const char *login, int64_t *retry_ms)
 {
 	const struct config *cfg = cx->app->cfg;
 	char key[TXT(EMAIL_MAX) + 16];
+	int rc;
 	snprintf(key, sizeof key, "login-ip:%s", cx->ip);
-	if (rl_hit(cx->app->rl, key, cfg->login_ip_per_min, LOGIN_WINDOW_MS, cx->now, retry_ms))
-		return 1;
+	if ((rc = throttle_hit(cx, key, cfg->login_ip_per_min, LOGIN_WINDOW_MS, retry_ms)) != 0)
+		return rc;
 	memcpy(key, "login:", 6);
 	str_lower(key + 6, sizeof key - 6, login);
-	return rl_hit(cx->app->rl, key, cfg->login_account_per_min, LOGIN_WINDOW_MS, cx->now,
-	              retry_ms) != 0;
+	return throttle_hit(cx, key, cfg->login_account_per_min, LOGIN_WINDOW_MS, retry_ms);
 }
 
 /* The lock-out counter key of a login name no account has. */
@@ -45,19 +47,18 @@ static void unknown_key(char *key, size_t cap, const char *login)
 
 /* An unknown login: the same work and, after LOGIN_LOCK_THRESHOLD failures in a
  * row, the same lock as a known one (no way to tell they differ). */
-static void unknown_login(const struct core_ctx *cx, const char *login, const char *password,
-                          enum login_result *res, int64_t *retry_ms)
+static int unknown_login(const struct core_ctx *cx, const char *login, const char *password,
+                         enum login_result *res, int64_t *retry_ms)
 {
 	char key[TXT(EMAIL_MAX) + 32];
-	int locked;
 	unknown_key(key, sizeof key, login);
-	if (rl_locked(cx->app->rl, key, cx->now, retry_ms)) {
+	if (throttle_locked(cx, key, retry_ms)) {
 		*res = LOGIN_LOCKED;
-		return;
+		return 0;
 	}
 	pw_verify_dummy(cx->app->pw, password); /* as long as a known login */
-	rl_strike(cx->app->rl, key, LOGIN_LOCK_THRESHOLD, LOGIN_LOCK_MS, cx->now, &locked);
 	*res = LOGIN_BAD;
+	return throttle_strike(cx, key, LOGIN_LOCK_THRESHOLD, LOGIN_LOCK_MS);
 }
 
 /* In the caller's transaction: the lock's unlock link, mailed to the owner. */
@@ -138,15 +139,15 @@ int login_password(const struct core_ctx *cx, const char *login, const char *pas
 	int rc;
 
 	*retry_ms = 0;
-	if (throttled(cx, login, retry_ms)) {
+	if ((rc = throttled(cx, login, retry_ms)) != 0) {
+		if (rc != PP_EBUSY)
+			return rc;
 		*res = LOGIN_THROTTLED;
 		return 0;
 	}
 	rc = store_user_by_login(cx->db, login, u);
-	if (rc == PP_ENOTFOUND || (rc == 0 && u->password_hash[0] == 0)) {
-		unknown_login(cx, login, password, res, retry_ms);
-		return 0;
-	}
+	if (rc == PP_ENOTFOUND || (rc == 0 && u->password_hash[0] == 0))
+		return unknown_login(cx, login, password, res, retry_ms);
 	if (rc)
 		return rc;
 	return check_account(cx, u, password, "login_success", res, retry_ms);
@@ -162,9 +163,11 @@ int login_verify(const struct core_ctx *cx, const char *user_id, const char *pas
 	/* the account is known: the per-login throttle counts its username */
 	if ((rc = store_user_get(cx->db, user_id, &u)) != 0)
 		return rc;
-	if (throttled(cx, u.username, retry_ms)) {
-		*res = LOGIN_THROTTLED;
-		rc = 0;
+	if ((rc = throttled(cx, u.username, retry_ms)) != 0) {
+		if (rc == PP_EBUSY) {
+			*res = LOGIN_THROTTLED;
+			rc = 0;
+		}
 		goto out;
 	}
 	if (u.password_hash[0] == 0) {

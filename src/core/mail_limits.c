@@ -1,8 +1,11 @@
 /* mail_limits.c - outbound mail limits (see mail_limits.h). */
 #include "core/mail_limits.h"
 #include "mail/templates.h"
+#include "store/store.h"
 #include "store/store_events.h"
 #include "util/err.h"
+
+#include <stdio.h>
 
 /* The subject of templates_email_confirm (mail/templates.c), the mail to the new address. */
 
@@ -22,6 +25,15 @@ int mail_limits_check(const struct core_ctx *cx, const char *user_id, const char
 	int rc;
 
 	*retry_ms = 0;
+	/* one check at a time per account and per address, across nodes: two
+	 * concurrent requests cannot both take the last slot */
+	char lock[TXT(EMAIL_MAX) + 16];
+	snprintf(lock, sizeof lock, "mail-account:%s", user_id);
+	if ((rc = store_tx_lock(cx->db, lock)) != 0)
+		return rc;
+	snprintf(lock, sizeof lock, "mail-to:%s", addr);
+	if ((rc = store_tx_lock(cx->db, lock)) != 0)
+		return rc;
 	/* the account's mails: an invitation event each, and the profile edits that set a
 	 * new address (a cancellation is counted too: it can only make the count larger) */
 	if ((rc = store_event_count(cx->db, user_id, "new_collaborator", NULL, hour, &n, &t)) != 0)

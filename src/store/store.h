@@ -66,6 +66,16 @@ int store_tx_commit(struct store_conn *c);
 /* Does nothing when no transaction is open. */
 void store_tx_rollback(struct store_conn *c);
 
+/*
+ * Inside a STORE_TX_WRITE transaction: holds the lock named `name` until the
+ * transaction ends, so that read-then-write checks on the same name (a quota
+ * counted before an insert, a mail limit before a mail) run one at a time
+ * across all nodes. SQLite: nothing to do (BEGIN IMMEDIATE already holds the
+ * one write lock); PostgreSQL: a transaction-level advisory lock on a hash of
+ * the name. Take several in a fixed order (account before address).
+ */
+int store_tx_lock(struct store_conn *c, const char *name);
+
 /* 0 when the database answers a query on c (for /healthz). */
 int store_ping(struct store_conn *c);
 
@@ -77,6 +87,35 @@ int store_schema_applied(struct store_conn *c, int *version);
 /* A random per-deployment secret kept in the database (created on first use;
  * the first writer wins, every node then reads the same value). */
 int store_server_secret(struct store_conn *c, const char *name, unsigned char *out, size_t len);
+
+/*
+ * Counters shared by every node on the database (the login throttles; see
+ * core/throttle.c). Each call is one statement, outside any transaction of the
+ * caller's (a throttle counts even when the request then fails).
+ *
+ * store_throttle_hit: one hit for key in a fixed window of window_ms that
+ * starts at the key's first hit; *hits is the count in the current window and
+ * *window_end when that window ends.
+ */
+int store_throttle_hit(struct store_conn *c, const char *key, int64_t now, int64_t window_ms,
+                       int64_t *hits, int64_t *window_end);
+/* One failure for key: the threshold-th sets locked_until = now + lock_ms and
+ * restarts the count (*locked = 1). */
+int store_strike_add(struct store_conn *c, const char *key, int64_t now, int threshold,
+                     int64_t lock_ms, int *locked);
+/* *locked_until of key (0 when none or never locked). */
+int store_strike_locked_until(struct store_conn *c, const char *key, int64_t *locked_until);
+/* Drops the counters nobody needs any more: throttle windows that ended before
+ * `before`, strikes untouched since `before` and not locked at `now`. */
+int store_counters_sweep(struct store_conn *c, int64_t now, int64_t before);
+/*
+ * Claims the periodic job `name` for this node: 1 in *claimed when its time has
+ * come (next_run_at <= now) and this call moved next_run_at to now + every_ms;
+ * 0 when another node (or an earlier call) has it. One statement: safe across
+ * nodes on both engines.
+ */
+int store_job_claim(struct store_conn *c, const char *name, int64_t now, int64_t every_ms,
+                    int *claimed);
 
 /* Test only: records version as applied, as a newer binary would have. */
 int store_test_record_schema_version(struct store_conn *c, int version);

@@ -26,9 +26,15 @@
 	X(int, tx_begin, (struct store_conn *c, enum store_tx kind), (c, kind)) \
 	X(int, tx_commit, (struct store_conn *c), (c)) \
 	XV(void, tx_rollback, (struct store_conn *c), (c)) \
+	X(int, tx_lock, (struct store_conn *c, const char *name), (c, name)) \
 	X(int, ping, (struct store_conn *c), (c)) \
 	X(int, schema_applied, (struct store_conn *c, int *version), (c, version)) \
 	X(int, server_secret, (struct store_conn *c, const char *name, unsigned char *out, size_t len), (c, name, out, len)) \
+	X(int, throttle_hit, (struct store_conn *c, const char *key, int64_t now, int64_t window_ms, int64_t *hits, int64_t *window_end), (c, key, now, window_ms, hits, window_end)) \
+	X(int, strike_add, (struct store_conn *c, const char *key, int64_t now, int threshold, int64_t lock_ms, int *locked), (c, key, now, threshold, lock_ms, locked)) \
+	X(int, strike_locked_until, (struct store_conn *c, const char *key, int64_t *locked_until), (c, key, locked_until)) \
+	X(int, counters_sweep, (struct store_conn *c, int64_t now, int64_t before), (c, now, before)) \
+	X(int, job_claim, (struct store_conn *c, const char *name, int64_t now, int64_t every_ms, int *claimed), (c, name, now, every_ms, claimed)) \
 	X(int, test_record_schema_version, (struct store_conn *c, int version), (c, version)) \
 	X(int, user_insert, (struct store_conn *c, const struct user_rec *u, const char *password_hash, const char *referral_code, unsigned *conflicts), (c, u, password_hash, referral_code, conflicts)) \
 	X(int, user_get, (struct store_conn *c, const char *id, struct user_rec *u), (c, id, u)) \

@@ -159,6 +159,23 @@ const char *const sq_migrations[] = {
         "  from_at INTEGER NOT NULL,"
         "  until_at INTEGER NOT NULL);"
         "CREATE INDEX user_past_ids_user ON user_past_ids(user_id, kind, until_at);",
+
+        /* 4: counters every node shares (login throttles, lock-out of unknown names)
+         * and the periodic jobs one node at a time runs */
+        "CREATE TABLE throttles ("
+        "  key TEXT PRIMARY KEY," /* 'login-ip:1.2.3.4', 'login:alice' */
+        "  window_start INTEGER NOT NULL,"
+        "  hits INTEGER NOT NULL);"
+        "CREATE INDEX throttles_window ON throttles(window_start);"
+        "CREATE TABLE strikes ("
+        "  key TEXT PRIMARY KEY," /* 'unknown-login:bob' */
+        "  fails INTEGER NOT NULL,"
+        "  locked_until INTEGER NOT NULL,"
+        "  touched_at INTEGER NOT NULL);"
+        "CREATE INDEX strikes_touched ON strikes(touched_at);"
+        "CREATE TABLE jobs ("
+        "  name TEXT PRIMARY KEY,"
+        "  next_run_at INTEGER NOT NULL);",
 };
 
 const size_t sq_migrations_count = sizeof sq_migrations / sizeof sq_migrations[0];
