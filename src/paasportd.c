@@ -87,10 +87,11 @@ int main(int argc, char **argv)
 		goto out;
 	if (http_start(&app, &http) != 0)
 		goto out;
+	char dbname[512];
+	store_uri_redacted(cfg.database, dbname, sizeof dbname);
 	log_json("info", "paasportd listening",
 	         json_pack("{s:s, s:s, s:s, s:i, s:b}", "url", cfg.public_url, "listen", cfg.listen,
-	                   "database", cfg.database, "threads", threads, "smtp",
-	                   cfg.smtp_url[0] != 0));
+	                   "database", dbname, "threads", threads, "smtp", cfg.smtp_url[0] != 0));
 	if (isatty(STDOUT_FILENO) || getenv("PAASPORT_PRINT_URL"))
 		printf("paasportd is running: open http://%s/ (API at http://%s/v1)\n", cfg.listen,
 		       cfg.listen);

@@ -35,7 +35,8 @@ int housekeeping_tick(struct app *app)
 	for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++) {
 		int claimed = 0, rc;
 		cx.now = clock_now_ms(&app->clock);
-		if ((rc = store_job_claim(c, jobs[i].name, cx.now, jobs[i].every_ms, &claimed)) != 0 ||
+		if ((rc = store_job_claim(c, jobs[i].name, cx.now, jobs[i].every_ms, &claimed)) !=
+		            0 ||
 		    !claimed)
 			continue;
 		if ((rc = jobs[i].run(&cx)) != 0)

@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#define THROTTLE_SWEEP_EVERY_MS (10 * 60 * 1000) /* how often a node sweeps old counters */
+#define THROTTLE_SWEEP_EVERY_MS (10 * 60 * 1000)     /* how often a node sweeps old counters */
 #define THROTTLE_KEEP_MS        (24LL * 3600 * 1000) /* counters older than this go */
 
 /* 0 within the limit; PP_EBUSY with *retry_ms when key had `limit` hits or more in

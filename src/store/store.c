@@ -15,6 +15,40 @@ int store_is_postgresql_uri(const char *uri)
 	return strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0;
 }
 
+void store_uri_redacted(const char *uri, char *out, size_t cap)
+{
+	size_t n = 0;
+	const char *p = uri, *at = NULL, *colon = NULL;
+	if (cap == 0)
+		return;
+	if (store_is_postgresql_uri(uri)) {
+		const char *auth = strstr(uri, "://") + 3;
+		size_t len = strcspn(auth, "/?#");
+		for (const char *q = auth; q < auth + len; q++)
+			if (*q == '@')
+				at = q;
+		if (at)
+			colon = memchr(auth, ':', (size_t)(at - auth));
+	}
+	while (*p && n + 1 < cap) {
+		if (colon && p == colon + 1) {
+			for (const char *r = "***"; *r && n + 1 < cap; r++)
+				out[n++] = *r;
+			p = at;
+			continue;
+		}
+		if (store_is_postgresql_uri(uri) && strncmp(p, "password=", 9) == 0 &&
+		    (p == uri || p[-1] == '?' || p[-1] == '&')) {
+			for (const char *r = "password=***"; *r && n + 1 < cap; r++)
+				out[n++] = *r;
+			p += strcspn(p, "&#");
+			continue;
+		}
+		out[n++] = *p++;
+	}
+	out[n] = 0;
+}
+
 int store_open(const char *uri, int pool_size, struct store **out)
 {
 	if (store_is_postgresql_uri(uri)) {

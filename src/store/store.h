@@ -51,6 +51,9 @@ int store_open(const char *uri, int pool_size, struct store **out);
 void store_close(struct store *s);
 /* 1 when uri names a PostgreSQL database (postgresql:// or postgres://). */
 int store_is_postgresql_uri(const char *uri);
+/* uri fit for a log line: the password of a PostgreSQL URI (user:PASSWORD@ or
+ * password=... in its parameters) replaced by "***". Truncates to cap. */
+void store_uri_redacted(const char *uri, char *out, size_t cap);
 /* The engine behind s: "sqlite" or "postgresql". */
 const char *store_engine(const struct store *s);
 

@@ -44,7 +44,8 @@ int pg_strike_add(struct store_conn *c, const char *key, int64_t now, int thresh
 	        "CASE WHEN 1 >= $3::bigint THEN 0 ELSE 1 END, "
 	        "CASE WHEN 1 >= $3::bigint THEN $2::bigint + $4::bigint ELSE 0 END, $2) "
 	        "ON CONFLICT(key) DO UPDATE SET "
-	        "fails = CASE WHEN strikes.fails + 1 >= $3::bigint THEN 0 ELSE strikes.fails + 1 END, "
+	        "fails = CASE WHEN strikes.fails + 1 >= $3::bigint THEN 0 ELSE strikes.fails + 1 "
+	        "END, "
 	        "locked_until = CASE WHEN strikes.fails + 1 >= $3::bigint THEN $2::bigint + "
 	        "$4::bigint ELSE strikes.locked_until END, touched_at = $2 RETURNING fails",
 	        4, p, &res);
@@ -69,8 +70,9 @@ int pg_counters_sweep(struct store_conn *c, int64_t now, int64_t before)
 	const char *p[] = {pg_i64(a, before), pg_i64(b, now)};
 	int rc = pg_exec_write(c, "DELETE FROM throttles WHERE window_start < $1", 1, p, 0);
 	if (rc == 0)
-		rc = pg_exec_write(c, "DELETE FROM strikes WHERE touched_at < $1 AND locked_until <= $2",
-		                   2, p, 0);
+		rc = pg_exec_write(
+		        c, "DELETE FROM strikes WHERE touched_at < $1 AND locked_until <= $2", 2, p,
+		        0);
 	return rc;
 }
 
@@ -80,11 +82,12 @@ int pg_job_claim(struct store_conn *c, const char *name, int64_t now, int64_t ev
 	char a[PG_I64_BUF], b[PG_I64_BUF];
 	const char *p[] = {name, pg_i64(a, now), pg_i64(b, every_ms)};
 	PGresult *res = NULL;
-	int rc = pg_exec_row(c,
-	                     "INSERT INTO jobs(name, next_run_at) VALUES ($1, $2::bigint + $3::bigint) "
-	                     "ON CONFLICT(name) DO UPDATE SET next_run_at = $2::bigint + $3::bigint "
-	                     "WHERE jobs.next_run_at <= $2::bigint RETURNING next_run_at",
-	                     3, p, &res);
+	int rc = pg_exec_row(
+	        c,
+	        "INSERT INTO jobs(name, next_run_at) VALUES ($1, $2::bigint + $3::bigint) "
+	        "ON CONFLICT(name) DO UPDATE SET next_run_at = $2::bigint + $3::bigint "
+	        "WHERE jobs.next_run_at <= $2::bigint RETURNING next_run_at",
+	        3, p, &res);
 	*claimed = rc == 0;
 	PQclear(res);
 	return rc == PP_ENOTFOUND ? 0 : rc;

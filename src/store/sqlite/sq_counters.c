@@ -9,14 +9,14 @@
 int sq_throttle_hit(struct store_conn *c, const char *key, int64_t now, int64_t window_ms,
                     int64_t *hits, int64_t *window_end)
 {
-	sqlite3_stmt *st = sq_stmt(
-	        c, "INSERT INTO throttles(key, window_start, hits) VALUES (?1, ?2, 1) "
-	           "ON CONFLICT(key) DO UPDATE SET "
-	           "hits = CASE WHEN throttles.window_start + ?3 <= ?2 THEN 1 "
-	           "ELSE throttles.hits + 1 END, "
-	           "window_start = CASE WHEN throttles.window_start + ?3 <= ?2 THEN ?2 "
-	           "ELSE throttles.window_start END "
-	           "RETURNING window_start, hits");
+	sqlite3_stmt *st =
+	        sq_stmt(c, "INSERT INTO throttles(key, window_start, hits) VALUES (?1, ?2, 1) "
+	                   "ON CONFLICT(key) DO UPDATE SET "
+	                   "hits = CASE WHEN throttles.window_start + ?3 <= ?2 THEN 1 "
+	                   "ELSE throttles.hits + 1 END, "
+	                   "window_start = CASE WHEN throttles.window_start + ?3 <= ?2 THEN ?2 "
+	                   "ELSE throttles.window_start END "
+	                   "RETURNING window_start, hits");
 	if (!st)
 		return PP_EDB;
 	sq_bind_text(st, 1, key);
@@ -36,12 +36,13 @@ int sq_strike_add(struct store_conn *c, const char *key, int64_t now, int thresh
 {
 	/* the threshold-th failure locks and restarts the count, in the same upsert */
 	sqlite3_stmt *st = sq_stmt(
-	        c, "INSERT INTO strikes(key, fails, locked_until, touched_at) VALUES (?1, "
-	           "CASE WHEN 1 >= ?3 THEN 0 ELSE 1 END, CASE WHEN 1 >= ?3 THEN ?2 + ?4 ELSE 0 END, "
-	           "?2) ON CONFLICT(key) DO UPDATE SET "
-	           "fails = CASE WHEN strikes.fails + 1 >= ?3 THEN 0 ELSE strikes.fails + 1 END, "
-	           "locked_until = CASE WHEN strikes.fails + 1 >= ?3 THEN ?2 + ?4 "
-	           "ELSE strikes.locked_until END, touched_at = ?2 RETURNING fails");
+	        c,
+	        "INSERT INTO strikes(key, fails, locked_until, touched_at) VALUES (?1, "
+	        "CASE WHEN 1 >= ?3 THEN 0 ELSE 1 END, CASE WHEN 1 >= ?3 THEN ?2 + ?4 ELSE 0 END, "
+	        "?2) ON CONFLICT(key) DO UPDATE SET "
+	        "fails = CASE WHEN strikes.fails + 1 >= ?3 THEN 0 ELSE strikes.fails + 1 END, "
+	        "locked_until = CASE WHEN strikes.fails + 1 >= ?3 THEN ?2 + ?4 "
+	        "ELSE strikes.locked_until END, touched_at = ?2 RETURNING fails");
 	if (!st)
 		return PP_EDB;
 	sq_bind_text(st, 1, key);
