@@ -158,7 +158,8 @@ static void test_decodes(void **state)
 {
 	(void)state;
 	if (!have("rsvg-convert") || !have("zbarimg")) {
-		fprintf(stderr, "test_decodes: rsvg-convert or zbarimg missing (scripts/deps.sh test)\n");
+		fprintf(stderr,
+		        "test_decodes: rsvg-convert or zbarimg missing (scripts/deps.sh test)\n");
 		skip();
 	}
 	char svg_path[] = "/tmp/pp_qrsvg_XXXXXX";
@@ -173,8 +174,9 @@ static void test_decodes(void **state)
 
 	char cmd[512], out[1024] = "";
 	snprintf(cmd, sizeof cmd,
-	         "rsvg-convert -z 2 -b white -f png -o %s.png %s && zbarimg -q --nodbus --raw %s.png", svg_path,
-	         svg_path, svg_path);
+	         "rsvg-convert -z 2 -b white -f png -o %s.png %s && zbarimg -q --nodbus --raw "
+	         "%s.png",
+	         svg_path, svg_path, svg_path);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	size_t n = fread(out, 1, sizeof out - 1, p);

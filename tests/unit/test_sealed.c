@@ -74,8 +74,9 @@ static void test_round_trip_b64(void **state)
 	assert_int_equal(sealed_seal_b64(key, secret, SECRET_LEN, &b), 0);
 	/* standard base64 of 60 bytes: 80 characters, no padding needed */
 	assert_int_equal(b.len, 80);
-	assert_int_equal(strspn(b.data, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="),
-	                 b.len);
+	assert_int_equal(
+	        strspn(b.data, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="),
+	        b.len);
 	unsigned char plain[SEALED_PLAIN_MAX];
 	size_t pn = 0;
 	assert_int_equal(sealed_open_b64(key, b.data, plain, sizeof plain, &pn), 0);
@@ -119,7 +120,8 @@ static void test_tampered(void **state)
 		for (unsigned bit = 0; bit < 8; bit += 7) {
 			box[i] ^= (unsigned char)(1u << bit);
 			memset(plain, 0, sizeof plain);
-			assert_int_equal(sealed_open(key, box, n, plain, sizeof plain, &pn), PP_EAUTH);
+			assert_int_equal(sealed_open(key, box, n, plain, sizeof plain, &pn),
+			                 PP_EAUTH);
 			assert_int_equal(pn, 0);
 			assert_null(memmem(plain, sizeof plain, secret, 4));
 			box[i] ^= (unsigned char)(1u << bit);
@@ -183,9 +185,9 @@ static void test_limits(void **state)
 	memset(plain, 1, sizeof plain);
 	assert_int_equal(sealed_seal(key, plain, SEALED_PLAIN_MAX + 1, box, sizeof box, &n),
 	                 PP_ETOOBIG);
-	assert_int_equal(sealed_seal(key, secret, SECRET_LEN, box, SECRET_LEN + SEALED_OVERHEAD - 1,
-	                             &n),
-	                 PP_ETOOBIG);
+	assert_int_equal(
+	        sealed_seal(key, secret, SECRET_LEN, box, SECRET_LEN + SEALED_OVERHEAD - 1, &n),
+	        PP_ETOOBIG);
 	assert_int_equal(n, 0);
 	assert_int_equal(sealed_seal(key, secret, SECRET_LEN, box, sizeof box, &n), 0);
 	assert_int_equal(sealed_open(key, box, n, plain, SECRET_LEN - 1, &pn), PP_ETOOBIG);
