@@ -2,7 +2,7 @@
 # (scripts/deps.sh installs missing Debian packages). See README.md.
 
 SHELL   := /bin/bash
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl libpq
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl libpq liboath libqrencode
 CC      ?= cc
 OPT     ?= -O2 -g
 B       ?= build/rel

@@ -6,9 +6,10 @@ set -euo pipefail
 want="${1:-build}"
 
 build_pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-  libsodium-dev libcurl4-openssl-dev libpq-dev sqlite3 ca-certificates git)
+  libsodium-dev libcurl4-openssl-dev libpq-dev liboath-dev libqrencode-dev sqlite3 ca-certificates git)
 test_pkgs=(libcmocka-dev python3 python3-pytest python3-requests python3-aiosmtpd clang
-  libclang-rt-14-dev clang-format valgrind chromium nodejs npm git openssh-server openssh-client curl postgresql)
+  libclang-rt-14-dev clang-format valgrind chromium nodejs npm git openssh-server openssh-client curl
+  postgresql zbar-tools librsvg2-bin)
 bench_pkgs=(wrk nginx procps)
 
 pkgs=("${build_pkgs[@]}")

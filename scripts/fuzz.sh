@@ -18,7 +18,7 @@ secs=$1
 cd "$(dirname "$0")/.." || exit 2
 
 CC=${FUZZ_CC:-clang}
-PKGS=(libmicrohttpd jansson sqlite3 libsodium libcurl)
+PKGS=(libmicrohttpd jansson sqlite3 libsodium libcurl liboath libqrencode)
 if ! command -v "$CC" >/dev/null 2>&1; then
 	echo "fuzz: $CC not found (scripts/deps.sh test installs it)" >&2
 	exit 2
