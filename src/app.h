@@ -18,6 +18,7 @@ struct metrics;
 struct ratelimit;
 struct pw;
 struct mailer;
+struct sweeper;
 struct route;
 struct webfiles;
 struct jwtcache;
@@ -29,6 +30,7 @@ struct app {
 	struct ratelimit *rl;
 	struct pw *pw;
 	struct mailer *mailer;
+	struct sweeper *sweeper; /* periodic background work (core/sweeper.h) */
 	struct webfiles *web;
 	struct jwtcache *jwts;
 	const struct route *routes;

@@ -12,6 +12,7 @@
 #include "api/metrics.h"
 #include "util/ratelimit.h"
 #include "http/webfiles.h"
+#include "core/sweeper.h"
 #include "mail/mailer.h"
 #include "store/store.h"
 #include "util/err.h"
@@ -81,7 +82,7 @@ int main(int argc, char **argv)
 	           cfg.pwhash_concurrency, &app.pw) ||
 	    webfiles_load(cfg.web_dir, &app.web) || jwtcache_new(&app.jwts))
 		goto out;
-	if (mailer_start(&app, &app.mailer) != 0)
+	if (mailer_start(&app, &app.mailer) != 0 || sweeper_start(&app, &app.sweeper) != 0)
 		goto out;
 	if (http_start(&app, &http) != 0)
 		goto out;
@@ -100,6 +101,7 @@ int main(int argc, char **argv)
 	rc = 0;
 out:
 	http_stop(http);
+	sweeper_stop(app.sweeper);
 	mailer_stop(app.mailer);
 	webfiles_free(app.web);
 	jwtcache_free(app.jwts);

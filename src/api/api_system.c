@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include "api/api.h"
+#include "core/sweeper.h"
 #include "util/clock.h"
 #include "api/metrics.h"
 #include "store/store.h"
@@ -72,6 +73,7 @@ int api_test_clock(struct req *r)
 	ms = json_integer_value(v);
 	if (clock_advance(&r->app->clock, ms) != 0)
 		return api_invalid1(r, "advance_ms", "must be between 1 and about 10 years");
+	sweeper_wake(r->app->sweeper); /* what expires with the time expires now */
 	reply_json(r, 200, json_pack("{s:I}", "now_ms", (json_int_t)api_now(r)));
 	return 0;
 }

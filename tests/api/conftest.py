@@ -196,12 +196,33 @@ def unique(prefix="u"):
     return f"{prefix}{uuid.uuid4().hex[:10]}"
 
 
-def signup(server, username=None, email=None, password=PASSWORD):
+# the subject of the sign-up's confirmation mail (mail/templates.h)
+SIGNUP_CONFIRM_SUBJECT = "Confirm the email address of your paasport account"
+
+
+def signup_link(server, email):
+    """The token of the newest sign-up confirmation link mailed to email."""
+    body = server.wait_mail(email, SIGNUP_CONFIRM_SUBJECT)["body"]
+    return body.split("/#/confirm-email/")[1].split()[0]
+
+
+def confirm_signup(server, email):
+    """Follows the confirmation link mailed at sign-up, as its owner does."""
+    r = requests.post(server.url + "/v1/users/email/confirm",
+                      json={"token": signup_link(server, email)}, timeout=30)
+    assert r.status_code == 200, r.text
+    return r.json()["user"]
+
+
+def signup(server, username=None, email=None, password=PASSWORD, confirm=True):
+    """A new account; confirm=True follows the mailed link (the address is proven)."""
     username = username or unique()
     email = email or f"{username}@example.com"
     r = requests.post(server.url + "/v1/users", json={"user": {
         "email": email, "username": username, "password": password}}, timeout=30)
     assert r.status_code == 201, r.text
+    if confirm:
+        confirm_signup(server, email)
     return r.json()["user"]
 
 

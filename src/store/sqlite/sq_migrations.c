@@ -159,6 +159,14 @@ const char *const sq_migrations[] = {
         "  from_at INTEGER NOT NULL,"
         "  until_at INTEGER NOT NULL);"
         "CREATE INDEX user_past_ids_user ON user_past_ids(user_id, kind, until_at);",
+
+        /* 4: proof of the address. email_pending = 1 while a sign-up has not
+         * confirmed it (such accounts are gated and expire: the partial index keeps
+         * their sweep cheap); email_confirmed_at = when its holder proved it, NULL
+         * = never (every account older than this migration) */
+        "ALTER TABLE users ADD COLUMN email_pending INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE users ADD COLUMN email_confirmed_at INTEGER;"
+        "CREATE INDEX users_email_pending ON users(created_at) WHERE email_pending = 1;",
 };
 
 const size_t sq_migrations_count = sizeof sq_migrations / sizeof sq_migrations[0];
