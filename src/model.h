@@ -49,6 +49,11 @@ struct user_rec {
 	int64_t suspended_at; /* 0 = not suspended */
 	char suspension_reason[256];
 	char referral_code[40];
+	/* the address: email_pending 1 while a sign-up has not confirmed it (the gate of
+	 * unconfirmed accounts); email_confirmed_at the time its holder last proved it by
+	 * a mailed link (0 = never: accounts older than the proof count so) */
+	int email_pending;
+	int64_t email_confirmed_at;
 };
 
 struct session_rec {

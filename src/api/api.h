@@ -24,6 +24,7 @@ int api_users_email_cancel(struct req *r);
 int api_users_reset_request(struct req *r);
 int api_users_reset_perform(struct req *r);
 int api_users_unlock(struct req *r);
+int api_users_confirmation_resend(struct req *r);
 int api_referral_link(struct req *r);
 /* api_session.c */
 int api_session_create(struct req *r);
@@ -77,6 +78,10 @@ int api_invalid1(struct req *r, const char *field, const char *msg);
 int api_rc(struct req *r, int rc, const char *resource);
 /* rc (PP_ECONFLICT, PP_EPAYMENT...) with a message and more members for the body (stolen) */
 int api_fail_extra(struct req *r, int rc, const char *msg, json_t *extra);
+/* 403 {"error": ..., "code": "email_unconfirmed"}: the caller's address is not
+ * confirmed yet (the CONFIRMED route gate, and a use case's PP_EFORBIDDEN for it). */
+#define API_EMAIL_UNCONFIRMED "email_unconfirmed"
+int api_email_unconfirmed(struct req *r);
 /* What the login use case said, as a failure (LOGIN_BAD, LOGIN_LOCKED, LOGIN_THROTTLED). */
 int api_login_failure(struct req *r, enum login_result res);
 

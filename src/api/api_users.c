@@ -82,6 +82,8 @@ int api_users_update(struct req *r)
 	if (rc == PP_ELOCKED || rc == PP_EBUSY)
 		/* the current password is checked as a login: answered as one */
 		rc = api_login_failure(r, rc == PP_ELOCKED ? LOGIN_LOCKED : LOGIN_THROTTLED);
+	else if (rc == PP_EFORBIDDEN) /* a new email while the address is unconfirmed */
+		rc = api_email_unconfirmed(r);
 	else
 		rc = rc ? failure(r, rc, errors) : reply_user(r, 200, &u);
 	json_decref(errors);
@@ -137,6 +139,22 @@ int api_users_reset_request(struct req *r)
 	reply_json(r, 202,
 	           json_pack("{s:s}", "message",
 	                     "if an account has this email, a reset link was mailed to it"));
+	return 0;
+}
+
+int api_users_confirmation_resend(struct req *r)
+{
+	const char *email = NULL;
+	if (jx_opt_str(jx_unwrap(r->json, "user"), "email", &email) || !email)
+		return api_fail(r, PP_EINVAL, "email must be a string");
+	struct core_ctx cx = api_ctx(r);
+	/* the same answer whether the account exists, is unconfirmed, or is past its
+	 * mail limit (no enumeration), and whatever happened */
+	(void)accounts_confirmation_resend(&cx, email);
+	reply_json(r, 202,
+	           json_pack("{s:s}", "message",
+	                     "if an account with this email awaits confirmation, a "
+	                     "confirmation link was mailed to it"));
 	return 0;
 }
 

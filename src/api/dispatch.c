@@ -4,7 +4,8 @@
  *
  *   api_route():    route -> method (404/405)                    [request head]
  *   api_dispatch(): body size / content type (413/415) -> authentication (401)
- *                   -> CSRF (403) -> rate limit (429) -> JSON body (400)
+ *                   -> confirmed address (403 email_unconfirmed) -> CSRF (403) -> rate limit (429)
+ * -> JSON body (400)
  *                   -> authorization: the route's :app and action (404/403)
  *                   -> handler -> the failure it returned, as a status
  *
@@ -181,6 +182,9 @@ static int gates_and_handler(struct req *r)
 		return rc;
 	if ((rt->flags & ROUTE_AUTH) && r->auth == AUTH_NONE)
 		return api_fail(r, PP_EAUTH, "authentication required");
+	/* what lasts (tokens, apps, keys, invitations) needs a confirmed address */
+	if ((rt->flags & ROUTE_CONFIRMED) && r->auth != AUTH_NONE && r->user.email_pending)
+		return api_email_unconfirmed(r);
 	if (csrf_needed(r) && !auth_csrf_ok(r)) {
 		r->fail.code = "csrf";
 		return api_fail(r, PP_EFORBIDDEN, "missing or invalid CSRF token");

@@ -27,12 +27,13 @@ json_t *render_user(const struct user_rec *u, const struct config *cfg)
 {
 	char url[CONFIG_STR_MAX + 64];
 	snprintf(url, sizeof url, "%s/r/%s", cfg->public_url, u->referral_code);
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:b, s:o, s:b, s:o, s:o, s:s, "
-	                 "s:{}}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:s, s:o, s:o, s:b, s:o, s:b, s:o, s:o, "
+	                 "s:s, s:{}}",
 	                 "id", u->id, "uuid", u->id, "username", u->username, "email", u->email,
-	                 "unconfirmed_email", str_or_null(u->unconfirmed_email), "fullname",
-	                 u->fullname, "company", str_or_null(u->company), "location",
-	                 str_or_null(u->location), "email_newsletter", u->newsletter, "created_at",
+	                 "email_confirmed", !u->email_pending, "unconfirmed_email",
+	                 str_or_null(u->unconfirmed_email), "fullname", u->fullname, "company",
+	                 str_or_null(u->company), "location", str_or_null(u->location),
+	                 "email_newsletter", u->newsletter, "created_at",
 	                 render_time(u->created_at), "tfa_enabled", 0, "suspended_at",
 	                 render_time(u->suspended_at), "suspension_reason",
 	                 str_or_null(u->suspension_reason), "referral_url", url, "flags");

@@ -151,6 +151,14 @@ int api_fail_extra(struct req *r, int rc, const char *msg, json_t *extra)
 	return rc;
 }
 
+int api_email_unconfirmed(struct req *r)
+{
+	r->fail.code = API_EMAIL_UNCONFIRMED;
+	return api_fail(r, PP_EFORBIDDEN,
+	                "confirm your email address first: follow the link mailed to it at "
+	                "sign-up (POST /v1/users/confirmation sends it again)");
+}
+
 int api_login_failure(struct req *r, enum login_result res)
 {
 	switch (res) {

@@ -28,6 +28,8 @@ enum {
 	ROUTE_NO_CSRF = 1u << 6,  /* exempt from the cookie CSRF check (login itself) */
 	ROUTE_CSRF_GET = 1u << 7, /* a GET that changes state: CSRF token required too */
 	ROUTE_OWN_AUTH = 1u << 8, /* public; the handler checks Authorization itself (/metrics) */
+	ROUTE_CONFIRMED =
+	        1u << 9, /* the caller's address must be confirmed: 403 email_unconfirmed */
 };
 
 struct route {

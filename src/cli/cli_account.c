@@ -6,6 +6,7 @@
  * server's catalogue (GET /v1/event_types).
  */
 #include "cli/cli_account.h"
+#include "cli/cli_confirm.h"
 #include "cli/cli_prompt.h"
 #include "util/err.h"
 
@@ -197,6 +198,10 @@ static int login_password(struct cli_ctx *c)
 	sodium_memzero(password, sizeof password);
 	if (rc) {
 		cli_error("%s", err);
+		goto out;
+	}
+	if (cli_confirm_is_unconfirmed(&rs)) {
+		rc = cli_confirm_offer(c, login);
 		goto out;
 	}
 	if (rs.status < 200 || rs.status >= 300) {

@@ -18,6 +18,8 @@ static int run_help(struct cli_ctx *c);
 
 static const struct cli_opt login_opts[] = {
         {"api-token", "TOKEN", "Log in with an existing API token instead of a password", 0},
+        {"resend", NULL,
+         "When the account's email is not confirmed yet, mail the link again without asking", 0},
         {NULL, NULL, NULL, 0},
 };
 
@@ -62,7 +64,9 @@ static const struct cli_cmd commands[] = {
          "Asks for your username (or email) and password, creates an API token named\n"
          "\"paasport CLI - <hostname>\" and stores it in $XDG_CONFIG_HOME/paasport/auth.json\n"
          "(default ~/.config/paasport/auth.json, mode 0600). The password is never stored.\n"
-         "When stdin is not a terminal, the username and password are read as two lines.",
+         "When stdin is not a terminal, the username and password are read as two lines.\n"
+         "An account whose email address is not confirmed yet cannot log in: follow the\n"
+         "link mailed at sign-up; login offers to mail it again (y/N, or --resend).",
          cli_account_login, 0, 0, 0, login_opts},
         {"logout", "", "Delete the stored credentials and revoke the CLI's API token", NULL,
          cli_account_logout, 0, 0, 0, NULL},

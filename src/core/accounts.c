@@ -56,6 +56,18 @@ static const char *const EMAIL_CHANGE_VOIDS[] = {"password_reset", ACCOUNTS_EMAI
 static const char *const PASSWORD_CHANGE_VOIDS[] = {"password_reset", "confirm_email",
                                                     ACCOUNTS_EMAIL_CANCEL_LINK, NULL};
 
+/* Inside the caller's write transaction: erases the expired unconfirmed sign-up
+ * (if any) whose username or address login is, so that it is free again. */
+static int free_expired(const struct core_ctx *cx, const char *login)
+{
+	char ids[2][ID_MAX];
+	int n = 0, rc = store_user_pending_expired(cx->db, cx->now - ACCOUNTS_UNCONFIRMED_TTL_MS,
+	                                           login, ids, 2, &n);
+	for (int i = 0; rc == 0 && i < n; i++)
+		rc = erase_account(cx->db, ids[i], cx->now);
+	return rc;
+}
+
 /* Enqueues a filled template (rc: what filling it returned). */
 static int send_mail(const struct core_ctx *cx, const char *to, int rc,
                      const struct templates_mail *m)
@@ -111,6 +123,7 @@ int accounts_signup(const struct core_ctx *cx, const struct accounts_signup *in,
 	snprintf(u->email, sizeof u->email, "%s", in->email);
 	snprintf(u->fullname, sizeof u->fullname, "%s", in->fullname ? in->fullname : "");
 	u->created_at = cx->now;
+	u->email_pending = 1; /* until the mailed link is followed */
 	{
 		unsigned char raw[8];
 		randombytes_buf(raw, sizeof raw);
@@ -124,11 +137,28 @@ int accounts_signup(const struct core_ctx *cx, const struct accounts_signup *in,
 	/* the unique constraints decide; the store says which fields conflicted */
 	if (referral && strlen(referral) > ACCOUNTS_REFERRAL_CODE_MAX)
 		referral = NULL;
-	rc = store_user_insert(cx->db, u, hash, referral, &taken);
+	rc = free_expired(cx, u->email);
+	if (rc == 0)
+		rc = free_expired(cx, u->username);
+	if (rc == 0)
+		rc = store_user_insert(cx->db, u, hash, referral, &taken);
 	if (rc == 0)
 		rc = events_add(cx->db, cx->now, "new_user", u->id, NULL, NULL, NULL);
-	if (rc == 0)
-		rc = store_tx_commit(cx->db);
+	if (rc == 0) {
+		struct templates_mail mail;
+		char token[RAND_SECRET_MAX];
+		rc = accounts_link_new(cx, u->id, ACCOUNTS_SIGNUP_LINK, u->email,
+		                       ACCOUNTS_SIGNUP_CONFIRM_TTL_MS, token);
+		if (rc == 0)
+			rc = send_mail(
+			        cx, u->email,
+			        templates_signup_confirm(&mail, cx->app->cfg->public_url, token),
+			        &mail);
+		sodium_memzero(token, sizeof token);
+		sodium_memzero(&mail, sizeof mail);
+	}
+	if (rc == 0 && (rc = store_tx_commit(cx->db)) == 0)
+		mailer_wake(cx->app->mailer);
 	store_tx_rollback(cx->db);
 	if (rc == PP_ECONFLICT && taken) {
 		add_taken(errors, taken);
@@ -273,6 +303,11 @@ int accounts_update(const struct core_ctx *cx, const struct user_rec *self,
 	struct store_conn *db = cx->db;
 
 	*retry_ms = 0;
+	/* an address nobody proved is no ground to move the account elsewhere */
+	if (self->email_pending && new_email(self, in)) {
+		rc = PP_EFORBIDDEN;
+		goto out;
+	}
 	/* the current password (of a new password or a new email) is checked as a
 	 * login is: throttled, counted toward the lock-out, refused while locked (its
 	 * counts are written whatever follows) */
@@ -295,8 +330,11 @@ int accounts_update(const struct core_ctx *cx, const struct user_rec *self,
 		goto out;
 	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) != 0)
 		goto out;
-	/* the new address is unique only once confirmed: refuse one taken now */
-	rc = email_change == 1 ? store_user_email_check(db, u->unconfirmed_email, u->id) : 0;
+	/* the new address is unique only once confirmed: refuse one taken now (by an
+	 * expired unconfirmed sign-up it is free) */
+	rc = email_change == 1 ? free_expired(cx, u->unconfirmed_email) : 0;
+	if (rc == 0 && email_change == 1)
+		rc = store_user_email_check(db, u->unconfirmed_email, u->id);
 	if (rc == PP_ECONFLICT) {
 		pending_taken = STORE_USER_EMAIL;
 		rc = 0;
@@ -352,6 +390,32 @@ out:
 
 /* ---- email confirmation ---- */
 
+/* Inside accounts_email_confirm's transaction: the link of a sign-up. Commits. */
+static int signup_confirm(const struct core_ctx *cx, const char *hash, json_t *errors,
+                          struct user_rec *u)
+{
+	char user_id[ID_MAX], email[TXT(EMAIL_MAX)];
+	struct store_conn *db = cx->db;
+	int rc = store_link_consume(db, ACCOUNTS_SIGNUP_LINK, hash, cx->now, user_id, email,
+	                            sizeof email);
+	if (rc == 0)
+		rc = store_user_get(db, user_id, u);
+	/* the address the link was mailed to must still be the account's */
+	if (rc == PP_ENOTFOUND || rc == PP_EEXPIRED ||
+	    (rc == 0 && (!u->email_pending || strcasecmp(u->email, email) != 0))) {
+		jx_error_add(errors, "token", BAD_TOKEN);
+		return PP_EINVAL;
+	}
+	/* no event: the timeline's new_user stands for the sign-up as a whole */
+	if (rc == 0)
+		rc = store_user_email_proven(db, u->id, cx->now);
+	if (rc == 0)
+		rc = store_tx_commit(db);
+	if (rc == 0)
+		rc = store_user_get(db, u->id, u);
+	return rc;
+}
+
 int accounts_email_confirm(const struct core_ctx *cx, const char *token, json_t *errors,
                            struct user_rec *u)
 {
@@ -365,19 +429,27 @@ int accounts_email_confirm(const struct core_ctx *cx, const char *token, json_t 
 	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) != 0)
 		return rc;
 	rc = store_link_consume(db, "confirm_email", hash, cx->now, user_id, email, sizeof email);
-	if (rc == PP_ENOTFOUND || rc == PP_EEXPIRED) {
+	if (rc == PP_ENOTFOUND) {
+		rc = signup_confirm(cx, hash, errors, u);
+		goto out;
+	}
+	if (rc == PP_EEXPIRED) {
 		jx_error_add(errors, "token", BAD_TOKEN);
 		rc = PP_EINVAL;
 		goto out;
 	}
 	if (rc == 0)
 		rc = store_user_get(db, user_id, u);
+	if (rc == 0)
+		rc = free_expired(cx, email);
 	if (rc == 0) {
 		snprintf(old_email, sizeof old_email, "%s", u->email);
 		snprintf(u->email, sizeof u->email, "%s", email);
 		u->unconfirmed_email[0] = 0;
 		rc = store_user_update_profile(db, u, &taken);
 	}
+	if (rc == 0)
+		rc = store_user_email_proven(db, u->id, cx->now);
 	/* the old address stays the account's: its erasure scrubs it too */
 	if (rc == 0 && strcmp(old_email, u->email) != 0)
 		rc = store_user_past_add(db, u->id, "email", old_email, cx->now);
@@ -440,6 +512,69 @@ int accounts_email_cancel(const struct core_ctx *cx, const char *token, json_t *
 		rc = PP_EDB;
 out:
 	store_tx_rollback(db);
+	return rc;
+}
+
+/* ---- the sign-up's confirmation link, again ---- */
+
+int accounts_confirmation_resend(const struct core_ctx *cx, const char *email)
+{
+	struct store_conn *db = cx->db;
+	struct templates_mail m;
+	struct user_rec u;
+	char token[RAND_SECRET_MAX] = "", hash[RAND_SHA256_HEX_LEN];
+	int64_t retry_ms = 0;
+	int rc, send;
+
+	if (strlen(email) > EMAIL_MAX * 4)
+		return 0;
+	if ((rc = store_tx_begin(db, STORE_TX_WRITE)) != 0)
+		return rc;
+	rc = store_user_by_login(db, email, &u);
+	send = rc == 0 && strcasecmp(u.email, email) == 0 && u.email_pending &&
+	       u.created_at > cx->now - ACCOUNTS_UNCONFIRMED_TTL_MS;
+	if (rc == PP_ENOTFOUND)
+		rc = 0;
+	/* beyond the mail limits nothing is sent, and nothing tells it */
+	if (rc == 0 && send && (rc = mail_limits_confirm_check(cx, u.email, &retry_ms)) == PP_EBUSY)
+		rc = send = 0;
+	if (rc == 0 && send)
+		rc = accounts_link_new(cx, u.id, ACCOUNTS_SIGNUP_LINK, u.email,
+		                       ACCOUNTS_SIGNUP_CONFIRM_TTL_MS, token);
+	if (rc == 0 && !send) { /* the same work, for nothing */
+		rand_secret_b64(ACCOUNTS_LINK_TOKEN_BYTES, token);
+		rand_sha256_hex(token, strlen(token), hash);
+		rc = store_link_void(db, "", ACCOUNTS_SIGNUP_LINK, cx->now);
+	}
+	if (rc == 0) {
+		rc = templates_signup_confirm(&m, cx->app->cfg->public_url, token);
+		if (rc == 0 && send)
+			rc = send_mail(cx, u.email, 0, &m);
+	}
+	if (rc == 0 && (rc = store_tx_commit(db)) == 0 && send)
+		mailer_wake(cx->app->mailer);
+	store_tx_rollback(db);
+	sodium_memzero(token, sizeof token);
+	sodium_memzero(&m, sizeof m);
+	return rc;
+}
+
+int accounts_expire_unconfirmed(const struct core_ctx *cx, int *n)
+{
+	char ids[ACCOUNTS_EXPIRE_BATCH][ID_MAX];
+	int rc;
+	*n = 0;
+	if ((rc = store_tx_begin(cx->db, STORE_TX_WRITE)) != 0)
+		return rc;
+	rc = store_user_pending_expired(cx->db, cx->now - ACCOUNTS_UNCONFIRMED_TTL_MS, NULL, ids,
+	                                ACCOUNTS_EXPIRE_BATCH, n);
+	for (int i = 0; rc == 0 && i < *n; i++)
+		rc = erase_account(cx->db, ids[i], cx->now);
+	if (rc == 0)
+		rc = store_tx_commit(cx->db);
+	store_tx_rollback(cx->db);
+	if (rc)
+		*n = 0;
 	return rc;
 }
 
@@ -539,8 +674,26 @@ int accounts_reset_perform(const struct core_ctx *cx, const char *token, const c
 		goto out;
 	if ((rc = reset_open(cx, hash, password, errors, &u)) != 0)
 		goto out;
+	/* an address never proven by its holder: whoever signed up with it before
+	 * keeps no token and no pending change (sessions and JWTs go below for all) */
+	if (u.email_confirmed_at == 0) {
+		rc = store_token_delete_all(db, u.id);
+		if (rc == 0 && u.unconfirmed_email[0]) {
+			u.unconfirmed_email[0] = 0;
+			rc = store_user_update_profile(db, &u, NULL);
+			if (rc == PP_ECONFLICT) /* nothing unique changed: a store fault */
+				rc = PP_EDB;
+		}
+		if (rc)
+			goto fail;
+	}
+	/* the reset proves the address */
+	rc = store_user_email_proven(db, u.id, cx->now);
+	if (rc == 0)
+		rc = store_link_void(db, u.id, ACCOUNTS_SIGNUP_LINK, cx->now);
 	/* the new password also clears the failure count and the lock */
-	rc = store_user_set_password(db, u.id, pwh, 1);
+	if (rc == 0)
+		rc = store_user_set_password(db, u.id, pwh, 1);
 	if (rc == 0)
 		rc = void_links(cx, u.id, PASSWORD_CHANGE_VOIDS);
 	if (rc == 0)
@@ -554,6 +707,7 @@ int accounts_reset_perform(const struct core_ctx *cx, const char *token, const c
 		rc = send_mail(cx, u.email, templates_password_reset_done(&m), &m);
 	if (rc == 0)
 		rc = store_tx_commit(db);
+fail:
 	store_tx_rollback(db);
 	if (rc == 0)
 		mailer_wake(cx->app->mailer);

@@ -33,13 +33,22 @@
 #define ACCOUNTS_REFERRAL_LINK_MAX     32   /* hex digits in /r/:code */
 #define ACCOUNTS_LINK_TOKEN_MAX        128  /* bytes of a token the client sends back */
 #define ACCOUNTS_EMAIL_CANCEL_LINK     "cancel_email_change" /* its kind; confirmation's TTL */
+/* Proof of the address at sign-up: until its link is followed the account can
+ * sign in and confirm, nothing that lasts (the CONFIRMED route gate), and after
+ * ACCOUNTS_UNCONFIRMED_TTL_MS it is erased, freeing its address and username. */
+#define ACCOUNTS_SIGNUP_LINK           "confirm_signup" /* its kind */
+#define ACCOUNTS_UNCONFIRMED_TTL_MS    (7LL * 24 * 3600 * 1000)
+#define ACCOUNTS_SIGNUP_CONFIRM_TTL_MS ACCOUNTS_UNCONFIRMED_TTL_MS /* no use beyond */
+#define ACCOUNTS_EXPIRE_BATCH          100 /* expired sign-ups erased per transaction */
 
 struct accounts_signup {
 	const char *email, *username, *password; /* NULL: absent */
 	const char *fullname, *referral_code;    /* optional */
 };
 
-/* Creates the account; *u is the new account as stored. */
+/* Creates the account (its address unconfirmed: email_pending) and mails the
+ * confirmation link; an expired unconfirmed account holding the username or the
+ * address is erased first, in the same transaction. *u is the new account. */
 int accounts_signup(const struct core_ctx *cx, const struct accounts_signup *in, json_t *errors,
                     struct user_rec *u);
 
@@ -62,11 +71,16 @@ struct accounts_profile {
  * voids the outstanding reset links; of password, the pending email change's
  * link too. *u is the account after the update.
  */
+/* (accounts_update: PP_EFORBIDDEN for a new email while the account's own
+ * address is unconfirmed, email_pending.) */
 int accounts_update(const struct core_ctx *cx, const struct user_rec *self,
                     const char *keep_session_id, const struct accounts_profile *in, json_t *errors,
                     struct user_rec *u, int64_t *retry_ms);
 
-/* Makes the address of a confirm_email link the account's email; *u is the account. */
+/* Follows a mailed confirmation link: an email change's (confirm_email) makes
+ * its address the account's email (an expired unconfirmed sign-up holding it is
+ * erased first); a sign-up's (ACCOUNTS_SIGNUP_LINK) confirms the account's
+ * address. Either proves the address (email_confirmed_at). *u is the account. */
 int accounts_email_confirm(const struct core_ctx *cx, const char *token, json_t *errors,
                            struct user_rec *u);
 
@@ -76,13 +90,29 @@ int accounts_email_confirm(const struct core_ctx *cx, const char *token, json_t 
  * field error "token". */
 int accounts_email_cancel(const struct core_ctx *cx, const char *token, json_t *errors);
 
+/*
+ * Mails the sign-up confirmation link again when an account has exactly this
+ * email and it is still unconfirmed (and not expired), within the mail limits
+ * (mail_limits_confirm_check: beyond them nothing is sent). The same store work
+ * otherwise; the caller answers the same whatever happened (no enumeration).
+ */
+int accounts_confirmation_resend(const struct core_ctx *cx, const char *email);
+
+/* Erases up to ACCOUNTS_EXPIRE_BATCH unconfirmed sign-ups older than
+ * ACCOUNTS_UNCONFIRMED_TTL_MS in one transaction; *n = how many. */
+int accounts_expire_unconfirmed(const struct core_ctx *cx, int *n);
+
 /* Mails a reset link when an account has exactly this email, doing the same store
  * work (one committed write) when none has; the caller answers the same whatever the
  * result (no enumeration). */
 int accounts_reset_request(const struct core_ctx *cx, const char *email);
 
 /* Sets the password of the reset link's account, signs out every session, clears
- * the lock and voids the other reset, email and unlock links. */
+ * the lock and voids the other reset, email and unlock links. The reset proves
+ * the address (email_confirmed_at = now); when it was never proven by its holder
+ * (a sign-up never confirmed, or an account older than the proof) every API
+ * token is revoked and a pending email change dropped too: whoever signed up
+ * with the address before its owner keeps nothing. */
 int accounts_reset_perform(const struct core_ctx *cx, const char *token, const char *password,
                            json_t *errors);
 

@@ -1,5 +1,6 @@
 /* housekeeping.c - periodic jobs, each claimed by one node (see housekeeping.h). */
 #include "core/housekeeping.h"
+#include "core/accounts.h"
 #include "core/core.h"
 #include "core/throttle.h"
 #include "store/store.h"
@@ -19,12 +20,31 @@ struct housekeeping {
 	int stop;
 };
 
+/* Unconfirmed sign-ups past their time, batch after batch while batches come full
+ * (at most HOUSEKEEPING_EXPIRE_BATCHES per run: the rest waits for the next). */
+static int expire_unconfirmed(const struct core_ctx *cx)
+{
+	int total = 0, rc = 0;
+	for (int i = 0; i < HOUSEKEEPING_EXPIRE_BATCHES; i++) {
+		int n = 0;
+		if ((rc = accounts_expire_unconfirmed(cx, &n)) != 0)
+			break;
+		total += n;
+		if (n < ACCOUNTS_EXPIRE_BATCH)
+			break;
+	}
+	if (total)
+		log_info("housekeeping: erased %d unconfirmed sign-up(s) past their time", total);
+	return rc;
+}
+
 static const struct job {
 	const char *name;
 	int64_t every_ms;
 	int (*run)(const struct core_ctx *cx);
 } jobs[] = {
         {"sweep-counters", THROTTLE_SWEEP_EVERY_MS, throttle_sweep},
+        {"expire-unconfirmed", HOUSEKEEPING_EXPIRE_EVERY_MS, expire_unconfirmed},
 };
 
 int housekeeping_tick(struct app *app)

@@ -9,8 +9,10 @@
 
 #include "app.h"
 
-#define HOUSEKEEPING_TICK_MS      30000 /* how often the thread looks for due jobs */
-#define HOUSEKEEPING_TEST_TICK_MS 200   /* with PAASPORT_TEST_CLOCK=1: tests move time */
+#define HOUSEKEEPING_TICK_MS         30000 /* how often the thread looks for due jobs */
+#define HOUSEKEEPING_TEST_TICK_MS    200   /* with PAASPORT_TEST_CLOCK=1: tests move time */
+#define HOUSEKEEPING_EXPIRE_EVERY_MS (10LL * 60 * 1000) /* unconfirmed sign-ups past their time */
+#define HOUSEKEEPING_EXPIRE_BATCHES  50 /* batches of ACCOUNTS_EXPIRE_BATCH per run */
 
 struct housekeeping;
 

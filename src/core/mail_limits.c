@@ -65,3 +65,18 @@ int mail_limits_check(const struct core_ctx *cx, const char *user_id, const char
 	}
 	return 0;
 }
+
+int mail_limits_confirm_check(const struct core_ctx *cx, const char *addr, int64_t *retry_ms)
+{
+	int64_t n = 0, t = 0;
+	int rc = store_mail_count_to(cx->db, addr, TEMPLATES_SIGNUP_CONFIRM_SUBJECT,
+	                             cx->now - MAIL_LIMIT_DAY_MS, &n, &t);
+	*retry_ms = 0;
+	if (rc)
+		return rc;
+	if (n >= MAIL_LIMIT_CONFIRM_PER_RECIPIENT_DAY) {
+		*retry_ms = MAIL_LIMIT_DAY_MS;
+		return PP_EBUSY;
+	}
+	return 0;
+}

@@ -30,4 +30,12 @@
 int mail_limits_check(const struct core_ctx *cx, const char *user_id, const char *addr,
                       int64_t *retry_ms);
 
+/* Sign-up confirmation links mailed to one address per day (the sign-up's and
+ * the resends of POST /v1/users/confirmation). */
+#define MAIL_LIMIT_CONFIRM_PER_RECIPIENT_DAY 5
+
+/* Inside the caller's write transaction: 0 when one more sign-up confirmation
+ * mail may go to addr, PP_EBUSY (*retry_ms a day) when the limit is reached. */
+int mail_limits_confirm_check(const struct core_ctx *cx, const char *addr, int64_t *retry_ms);
+
 #endif

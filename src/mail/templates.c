@@ -59,6 +59,16 @@ int templates_email_confirm(struct templates_mail *m, const char *public_url, co
 	                      public_url, "/#/confirm-email/", token);
 }
 
+int templates_signup_confirm(struct templates_mail *m, const char *public_url, const char *token)
+{
+	return templates_link(m, TEMPLATES_SIGNUP_CONFIRM_SUBJECT,
+	                      "A paasport account was created with this address. Follow this "
+	                      "link to confirm it is yours (valid 7 days; until then the account "
+	                      "can sign in but cannot create API tokens, apps or keys, and it is "
+	                      "deleted after 7 days unconfirmed):",
+	                      public_url, "/#/confirm-email/", token);
+}
+
 int templates_email_change_notice(struct templates_mail *m, const char *public_url,
                                   const char *token)
 {

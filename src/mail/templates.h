@@ -26,6 +26,10 @@ int templates_link(struct templates_mail *m, const char *subject, const char *in
 
 /* To the new address: the link that makes it the account's email (24 hours). */
 int templates_email_confirm(struct templates_mail *m, const char *public_url, const char *token);
+/* After sign-up: the link that confirms the account's address (7 days; until
+ * then the account can only sign in, and it expires unconfirmed). */
+#define TEMPLATES_SIGNUP_CONFIRM_SUBJECT "Confirm the email address of your paasport account"
+int templates_signup_confirm(struct templates_mail *m, const char *public_url, const char *token);
 /* To the old address: a change of address was asked; the link cancels it (24 hours). */
 int templates_email_change_notice(struct templates_mail *m, const char *public_url,
                                   const char *token);

@@ -86,6 +86,15 @@ int store_link_void(struct store_conn *c, const char *user_id, const char *kind,
 /* Deletes every link of the user, used or not (account erasure). */
 int store_link_delete_all(struct store_conn *c, const char *user_id);
 
+/* The holder proved the address (a mailed link): email_pending = 0,
+ * email_confirmed_at = now. */
+int store_user_email_proven(struct store_conn *c, const char *id, int64_t now);
+/* Up to cap ids of live accounts whose sign-up is still unconfirmed and older
+ * than before (created_at < before), oldest first; with login (may be NULL)
+ * only the one whose username or email (any case) it is. *n = how many. */
+int store_user_pending_expired(struct store_conn *c, int64_t before, const char *login,
+                               char ids[][ID_MAX], int cap, int *n);
+
 /* Account erasure's last step: the user row keeps only its id (personal fields
  * NULL, deleted_at = now), so username and email are free again. */
 int store_user_anonymize(struct store_conn *c, const char *user_id, int64_t now);

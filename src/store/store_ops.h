@@ -64,6 +64,8 @@
 	X(int, link_consume, (struct store_conn *c, const char *kind, const char *token_hash, int64_t now, char user_id[ID_MAX], char *data, size_t data_cap), (c, kind, token_hash, now, user_id, data, data_cap)) \
 	X(int, link_void, (struct store_conn *c, const char *user_id, const char *kind, int64_t now), (c, user_id, kind, now)) \
 	X(int, link_delete_all, (struct store_conn *c, const char *user_id), (c, user_id)) \
+	X(int, user_email_proven, (struct store_conn *c, const char *id, int64_t now), (c, id, now)) \
+	X(int, user_pending_expired, (struct store_conn *c, int64_t before, const char *login, char ids[][ID_MAX], int cap, int *n), (c, before, login, ids, cap, n)) \
 	X(int, user_anonymize, (struct store_conn *c, const char *user_id, int64_t now), (c, user_id, now)) \
 	X(int, user_past_add, (struct store_conn *c, const char *user_id, const char *kind, const char *value, int64_t now), (c, user_id, kind, value, now)) \
 	X(int, user_past_list, (struct store_conn *c, const char *user_id, void (*cb)(const struct user_past_id *, void *), void *arg), (c, user_id, cb, arg)) \

@@ -3,7 +3,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from conftest import PASSWORD, Client, browser_client, new_token, signup, unique, user_client
+from conftest import (PASSWORD, Client, browser_client, confirm_signup, new_token, signup, unique,
+                      user_client)
 
 
 def test_signup_returns_user_and_records_event(server):
@@ -22,6 +23,7 @@ def test_signup_returns_user_and_records_event(server):
     # the stored hash is argon2id, never the password
     (h,) = server.sql("SELECT password_hash FROM users WHERE id = ?", u["id"])[0]
     assert h.startswith("$argon2id$") and PASSWORD not in h
+    confirm_signup(server, f"{name}@Example.com")
     c = Client(server, new_token(server, name)["token"])
     types = [e["type"] for e in c.get("/v1/events").json()["events"]]
     assert types[-1] == "new_user"

@@ -315,6 +315,22 @@ async function main() {
       assert((await page.getByLabel('Email', { exact: true }).inputValue()) === user.email, 'email shown in the profile');
     });
 
+    await step('unconfirmed: a banner asks to confirm; "send again" answers; the mailed link confirms', async () => {
+      const banner = page.locator('.banner-unconfirmed');
+      await until(async () => (await banner.innerText()).includes('Confirm your email address'), 'the unconfirmed banner');
+      await banner.getByRole('button', { name: 'Send the link again' }).click();
+      await until(async () => (await banner.innerText()).includes(`A new link was sent to ${user.email}`), 'the resend answer');
+      await shot(page, 'unconfirmed-banner');
+      const m = await mailMatch(server, user.email, /\/#\/confirm-email\/([A-Za-z0-9_-]+)/, 'the confirmation mail in the server log');
+      await page.goto(`${base}/#/confirm-email/${m[1]}`);
+      await expectH1(page, 'Email confirmation');
+      await until(async () => (await page.locator('main').innerText()).includes(`Your email address is now ${user.email}`), 'the confirmation is shown');
+      assert((await page.locator('.banner-unconfirmed').count()) === 0, 'the banner is gone');
+      await page.goto(`${base}/#/profile`);
+      await expectH1(page, 'Profile');
+      assert((await page.locator('.banner-unconfirmed').count()) === 0, 'no banner on the profile');
+    });
+
     await step('edit the profile (full name, company), saved after a reload', async () => {
       await page.getByLabel('Full name').fill('Alice Liddell');
       await page.getByLabel('Company').fill('Wonderland <Ltd> & Co');
@@ -519,6 +535,14 @@ async function main() {
         body: JSON.stringify({ user: bob }),
       });
       assert(r.status === 201, `POST /v1/users answered ${r.status}`);
+      // bob confirms his address (the mailed link) before he can accept
+      const cm = await mailMatch(server, bob.email, /\/#\/confirm-email\/([A-Za-z0-9_-]+)/, 'the confirmation mail in the server log');
+      const cr = await fetch(`${base}/v1/users/email/confirm`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ token: cm[1] }),
+      });
+      assert(cr.status === 200, `POST /v1/users/email/confirm answered ${cr.status}`);
       await page.getByLabel('Email', { exact: true }).fill(bob.email);
       await page.getByRole('button', { name: 'Send the invitation' }).click();
       await until(async () => (await statusText(page)).includes(`mailed to ${bob.email}`), 'an "invitation mailed" status');

@@ -6,6 +6,7 @@ import { api, setCsrf, setUnauthorizedHandler, ApiError } from './api.js';
 import { h, clear, announce } from './dom.js';
 import { menuButton } from './menu.js';
 import { SECTIONS, PUBLIC_PAGES, DEFAULT_SECTION } from './sections.js';
+import { unconfirmedBanner } from './view-unconfirmed.js';
 
 const PRODUCT = 'paasport';
 
@@ -163,6 +164,9 @@ async function route() {
   // each view draws into its own root: a view left before its data arrived
   // writes into a detached element
   const root = h('div', { class: `view view-${name}` });
+  // an unconfirmed address: the banner above every page until it is confirmed
+  const banner = unconfirmedBanner(state.user);
+  if (banner) main.append(banner);
   main.append(root);
   const ctx = { ...ctxBase, params, isCurrent: () => seq === renderSeq };
   let pending;

@@ -64,11 +64,11 @@ export function renderSignup(root, ctx) {
       try {
         const data = await api('POST', '/v1/session', { login: user.email, password: user.password }, { quiet401: true });
         ctx.setSession(data);
-        announce(`Welcome, ${data.user.username}! Your account is ready.`, 'success');
+        announce(`Welcome, ${data.user.username}! A link to confirm your address was sent to ${user.email}: follow it to create API tokens and apps.`, 'success');
         ctx.navigate(ctx.takeReturnTo() || '#/profile');
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
-        announce('Your account was created. Please log in.', 'success');
+        announce(`Your account was created and a link to confirm your address was sent to ${user.email}. Please log in.`, 'success');
         ctx.navigate('#/login');
       }
     },
@@ -159,7 +159,7 @@ export function renderReset(root, ctx) {
 
 export async function renderConfirmEmail(root, ctx) {
   const token = ctx.params[0] || '';
-  const status = h('p', { class: 'notice', text: 'Confirming your new email address…' });
+  const status = h('p', { class: 'notice', text: 'Confirming your email address…' });
   const next = h('p', { class: 'links' }, ctx.loggedIn()
     ? h('a', { href: '#/profile', text: 'Go to your profile' })
     : h('a', { href: '#/login', text: 'Log in' }));
@@ -176,13 +176,15 @@ export async function renderConfirmEmail(root, ctx) {
       ? `Your email address is now ${data.user.email}.`
       : 'Your email address is confirmed.';
     if (data && data.user && ctx.loggedIn()) ctx.updateUser(data.user);
+    // a sign-up's link: the "confirm your address" banner goes
+    document.querySelectorAll('.banner-unconfirmed').forEach((b) => b.remove());
     announce('Email address confirmed.', 'success');
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     status.className = 'notice notice-error';
     const fe = err.fieldErrors;
     if (fe.token) {
-      status.textContent = `This confirmation link ${fe.token.join(', ')}. Change the email again from your profile to get a new link.`;
+      status.textContent = `This confirmation link ${fe.token.join(', ')}. Change the email again from your profile (or, for a new account, use "Send the link again" once logged in) to get a new link.`;
     } else if (fe.email) {
       status.textContent = `The new address ${fe.email.join(', ')}: it can't become your email.`;
     } else {

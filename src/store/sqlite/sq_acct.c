@@ -10,12 +10,12 @@
 #define USER_COLS                                                                                  \
 	"id, username, email, unconfirmed_email, password_hash, fullname, company, location, "     \
 	"email_newsletter, created_at, auth_epoch, failed_logins, locked_until, "                  \
-	"suspended_at, suspension_reason, referral_code"
+	"suspended_at, suspension_reason, referral_code, email_pending, email_confirmed_at"
 #define USER_COLS_U                                                                                \
 	"u.id, u.username, u.email, u.unconfirmed_email, u.password_hash, u.fullname, "            \
 	"u.company, u.location, u.email_newsletter, u.created_at, u.auth_epoch, "                  \
 	"u.failed_logins, u.locked_until, u.suspended_at, u.suspension_reason, "                   \
-	"u.referral_code"
+	"u.referral_code, u.email_pending, u.email_confirmed_at"
 
 static void read_user_at(sqlite3_stmt *st, int o, struct user_rec *u)
 {
@@ -35,6 +35,8 @@ static void read_user_at(sqlite3_stmt *st, int o, struct user_rec *u)
 	u->suspended_at = sqlite3_column_int64(st, o + 13);
 	sq_col_text(st, o + 14, u->suspension_reason, sizeof u->suspension_reason);
 	sq_col_text(st, o + 15, u->referral_code, sizeof u->referral_code);
+	u->email_pending = sqlite3_column_int(st, o + 16);
+	u->email_confirmed_at = sqlite3_column_int64(st, o + 17);
 }
 
 static void read_user(sqlite3_stmt *st, struct user_rec *u)
@@ -85,9 +87,9 @@ int sq_user_insert(struct store_conn *c, const struct user_rec *u, const char *p
 	 * PostgreSQL's ON CONFLICT DO NOTHING): then user_conflicts says why. */
 	sqlite3_stmt *st = sq_stmt(
 	        c, "INSERT INTO users(id, username, email, email_lc, password_hash, fullname, "
-	           "email_newsletter, created_at, referral_code, referred_by) "
+	           "email_newsletter, created_at, referral_code, referred_by, email_pending) "
 	           "VALUES (?,?,?,?,?,?,?,?,?,(SELECT id FROM users WHERE referral_code = ? AND "
-	           "deleted_at IS NULL)) ON CONFLICT DO NOTHING");
+	           "deleted_at IS NULL), ?) ON CONFLICT DO NOTHING");
 	if (!st)
 		return PP_EDB;
 	str_lower(lc, sizeof lc, u->email);
@@ -101,6 +103,7 @@ int sq_user_insert(struct store_conn *c, const struct user_rec *u, const char *p
 	sqlite3_bind_int64(st, 8, u->created_at);
 	sq_bind_text(st, 9, u->referral_code);
 	sq_bind_text(st, 10, referral_code);
+	sqlite3_bind_int(st, 11, u->email_pending ? 1 : 0);
 	int rc = sq_step_write(c, st, 1);
 	return rc == PP_ENOTFOUND ? user_conflicts(c, u, conflicts) : rc;
 }
@@ -175,6 +178,47 @@ int sq_user_update_profile(struct store_conn *c, const struct user_rec *u, unsig
 	/* a unique violation fails this statement only (the transaction goes on) */
 	int rc = sq_step_write(c, st, 1);
 	return rc == PP_ECONFLICT ? user_conflicts(c, u, conflicts) : rc;
+}
+
+int sq_user_email_proven(struct store_conn *c, const char *id, int64_t now)
+{
+	sqlite3_stmt *st = sq_stmt(c, "UPDATE users SET email_pending = 0, email_confirmed_at = ? "
+	                              "WHERE id = ? AND deleted_at IS NULL");
+	if (!st)
+		return PP_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	sq_bind_text(st, 2, id);
+	return sq_step_write(c, st, 1);
+}
+
+int sq_user_pending_expired(struct store_conn *c, int64_t before, const char *login,
+                            char ids[][ID_MAX], int cap, int *n)
+{
+	char lc[TXT(EMAIL_MAX)] = "";
+	*n = 0;
+	if (login)
+		str_lower(lc, sizeof lc, login);
+	/* by login: the unique indexes of username and email_lc; the sweep: the
+	 * partial index users_email_pending */
+	sqlite3_stmt *st =
+	        login ? sq_stmt(c, "SELECT id FROM users WHERE (username = ?2 OR email_lc = ?3) "
+	                           "AND email_pending = 1 AND created_at < ?1 AND deleted_at IS "
+	                           "NULL ORDER BY created_at LIMIT ?4")
+	              : sq_stmt(c, "SELECT id FROM users WHERE email_pending = 1 AND created_at "
+	                           "< ?1 AND deleted_at IS NULL ORDER BY created_at LIMIT ?4");
+	if (!st)
+		return PP_EDB;
+	sqlite3_bind_int64(st, 1, before);
+	if (login) {
+		sq_bind_text(st, 2, login);
+		sq_bind_text(st, 3, lc);
+	}
+	sqlite3_bind_int(st, 4, cap);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
+		sq_col_text(st, 0, ids[(*n)++], ID_MAX);
+	sq_done(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_rc(c, rc);
 }
 
 int sq_user_anonymize(struct store_conn *c, const char *user_id, int64_t now)

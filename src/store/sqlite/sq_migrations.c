@@ -176,6 +176,14 @@ const char *const sq_migrations[] = {
         "CREATE TABLE jobs ("
         "  name TEXT PRIMARY KEY,"
         "  next_run_at INTEGER NOT NULL);",
+
+        /* 5: proof of the address. email_pending = 1 while a sign-up has not
+         * confirmed it (such accounts are gated and expire: the partial index keeps
+         * their sweep cheap); email_confirmed_at = when its holder proved it, NULL
+         * = never (every account older than this migration) */
+        "ALTER TABLE users ADD COLUMN email_pending INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE users ADD COLUMN email_confirmed_at INTEGER;"
+        "CREATE INDEX users_email_pending ON users(created_at) WHERE email_pending = 1;",
 };
 
 const size_t sq_migrations_count = sizeof sq_migrations / sizeof sq_migrations[0];
