@@ -19,11 +19,12 @@ def mode(path):
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def wait_row(s, email, cond, timeout=15):
+def wait_row(s, email, cond, timeout=15, subject="Reset your paasport password"):
+    """The outbox row of the mail with this subject to email, once cond holds for it."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         rows = s.sql("SELECT to_addr, subject, body, created_at, sent_at, attempts, last_error "
-                     "FROM mail_outbox WHERE to_addr = ?", email)
+                     "FROM mail_outbox WHERE to_addr = ? AND subject = ?", email, subject)
         if rows and cond(rows[0]):
             return rows[0]
         time.sleep(0.05)
