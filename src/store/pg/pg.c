@@ -17,10 +17,10 @@
 #include <string.h>
 
 /* pg_advisory_xact_lock key of the migrations: "paasport" in ASCII */
-#define PG_MIGRATE_LOCK   "70616173706f7274"
-#define PG_APP_NAME       "paasportd"
+#define PG_MIGRATE_LOCK    "70616173706f7274"
+#define PG_APP_NAME        "paasportd"
 #define PG_CONNECT_TIMEOUT "2" /* seconds, unless the URI says otherwise */
-#define PG_SECRET_MAX     64
+#define PG_SECRET_MAX      64
 
 static void pg_close(struct store *s);
 static struct store_conn *pg_acquire(struct store *s);
@@ -66,8 +66,7 @@ static const char *conn_msg(const PGconn *pg, char *buf, size_t cap)
  * password) is never logged. */
 static int open_conn(const char *uri, PGconn **out)
 {
-	static const char *const keys[] = {"application_name", "connect_timeout", "dbname",
-	                                   NULL};
+	static const char *const keys[] = {"application_name", "connect_timeout", "dbname", NULL};
 	const char *const vals[] = {PG_APP_NAME, PG_CONNECT_TIMEOUT, uri, NULL};
 	char msg[512];
 	PGconn *pg = PQconnectdbParams(keys, vals, 1);
@@ -146,8 +145,7 @@ static int stmt_slot(struct store_conn *c, const char *sql, int *fresh)
 	return -1;
 }
 
-int pg_exec(struct store_conn *c, const char *sql, int n, const char *const *params,
-            PGresult **res)
+int pg_exec(struct store_conn *c, const char *sql, int n, const char *const *params, PGresult **res)
 {
 	*res = NULL;
 	if (c->broken)
@@ -197,7 +195,7 @@ int pg_exec_write_keep(struct store_conn *c, const char *sql, int n, const char 
 		return rc;
 	rc = pg_exec_write(c, sql, n, params, need_row);
 	int rc2 = pg_exec_simple(c, (rc && rc != PP_ENOTFOUND) ? "ROLLBACK TO SAVEPOINT pp_keep"
-	                                                      : "RELEASE SAVEPOINT pp_keep");
+	                                                       : "RELEASE SAVEPOINT pp_keep");
 	return rc ? rc : rc2;
 }
 
@@ -319,7 +317,8 @@ static int migrate(PGconn *pg)
 		char sql[96];
 		if (simple_on(pg, pg_migrations[v], NULL))
 			goto out;
-		snprintf(sql, sizeof sql, "INSERT INTO schema_version(version) VALUES (%zu)", v + 1);
+		snprintf(sql, sizeof sql, "INSERT INTO schema_version(version) VALUES (%zu)",
+		         v + 1);
 		if (simple_on(pg, sql, NULL))
 			goto out;
 		log_info("applied migration %zu", v + 1);
@@ -465,7 +464,8 @@ int pg_tx_commit(struct store_conn *c)
 	int rc = pg_rc(c, r);
 	/* COMMIT of a transaction an earlier error aborted answers "ROLLBACK" */
 	if (rc == 0 && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
-		log_error("postgresql: the transaction was aborted by an earlier error: rolled back");
+		log_error(
+		        "postgresql: the transaction was aborted by an earlier error: rolled back");
 		rc = PP_EDB;
 	}
 	PQclear(r);
@@ -497,8 +497,8 @@ int pg_ping(struct store_conn *c)
 int pg_schema_applied(struct store_conn *c, int *version)
 {
 	PGresult *r;
-	int rc = pg_exec_row(c, "SELECT COALESCE(MAX(version), 0) FROM schema_version", 0, NULL,
-	                     &r);
+	int rc =
+	        pg_exec_row(c, "SELECT COALESCE(MAX(version), 0) FROM schema_version", 0, NULL, &r);
 	*version = rc == 0 ? (int)pg_col_i64(r, 0, 0) : 0;
 	PQclear(r);
 	return rc;

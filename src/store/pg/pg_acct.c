@@ -496,7 +496,8 @@ int pg_link_insert(struct store_conn *c, const char *user_id, const char *kind,
 	char id[ID_MAX], a[PG_I64_BUF], e[PG_I64_BUF];
 	/* the hash is unique and secret-derived; its prefix is a fine row id */
 	snprintf(id, sizeof id, "otl-%.32s", token_hash);
-	const char *p[] = {id, user_id, kind, token_hash, data, pg_i64(a, now), pg_i64(e, expires_at)};
+	const char *p[] = {
+	        id, user_id, kind, token_hash, data, pg_i64(a, now), pg_i64(e, expires_at)};
 	return pg_exec_write(c,
 	                     "INSERT INTO one_time_links(id, user_id, kind, token_hash, "
 	                     "data, created_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7)",
