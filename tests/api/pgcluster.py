@@ -4,7 +4,7 @@ One throw-away cluster serves the whole pytest session: scripts/pg-dev.sh starts
 (initdb + pg_ctl on a free loopback port, in a directory under /tmp that the
 `postgres` user can traverse when the suite runs as root) the first time a test
 needs a database, and pytest_sessionfinish (or, failing that, atexit) stops it and
-removes the directory, whatever the tests did. When PAASPORT_TEST_PG_URI names a
+removes the directory, whatever the tests did. When PAASPORT_TEST_PG_CLUSTER names a
 running cluster (make test-api-pg starts one for parallel workers), the suite uses
 that one and leaves it alone.
 
@@ -154,7 +154,7 @@ def sql(uri, query, *args):
 
 _lock = threading.Lock()
 _cluster = None
-_external = os.environ.get("PAASPORT_TEST_PG_URI")
+_external = os.environ.get("PAASPORT_TEST_PG_CLUSTER")
 _by_path = {}  # Server(db=path) on PostgreSQL: the same path, the same database
 
 
