@@ -9,7 +9,7 @@ build_pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlit
   libsodium-dev libcurl4-openssl-dev libpq-dev liboath-dev libqrencode-dev sqlite3 ca-certificates git)
 test_pkgs=(libcmocka-dev python3 python3-pytest python3-requests python3-aiosmtpd clang
   libclang-rt-14-dev clang-format valgrind chromium nodejs npm git openssh-server openssh-client curl
-  postgresql zbar-tools librsvg2-bin)
+  postgresql python3-psycopg2 python3-pytest-xdist zbar-tools librsvg2-bin)
 bench_pkgs=(wrk nginx procps)
 
 pkgs=("${build_pkgs[@]}")
