@@ -16,12 +16,12 @@
 #define USER_COLS                                                                                  \
 	"id, username, email, unconfirmed_email, password_hash, fullname, company, location, "     \
 	"email_newsletter, created_at, auth_epoch, failed_logins, locked_until, "                  \
-	"suspended_at, suspension_reason, referral_code"
+	"suspended_at, suspension_reason, referral_code, email_pending, email_confirmed_at"
 #define USER_COLS_U                                                                                \
 	"u.id, u.username, u.email, u.unconfirmed_email, u.password_hash, u.fullname, "            \
 	"u.company, u.location, u.email_newsletter, u.created_at, u.auth_epoch, "                  \
 	"u.failed_logins, u.locked_until, u.suspended_at, u.suspension_reason, "                   \
-	"u.referral_code"
+	"u.referral_code, u.email_pending, u.email_confirmed_at"
 
 static void read_user_at(const PGresult *r, int o, struct user_rec *u)
 {
@@ -41,6 +41,8 @@ static void read_user_at(const PGresult *r, int o, struct user_rec *u)
 	u->suspended_at = pg_col_i64(r, 0, o + 13);
 	pg_col_text(r, 0, o + 14, u->suspension_reason, sizeof u->suspension_reason);
 	pg_col_text(r, 0, o + 15, u->referral_code, sizeof u->referral_code);
+	u->email_pending = (int)pg_col_i64(r, 0, o + 16);
+	u->email_confirmed_at = pg_col_i64(r, 0, o + 17);
 }
 
 /* A query for one user row: PP_ENOTFOUND when none. */
@@ -111,15 +113,16 @@ int pg_user_insert(struct store_conn *c, const struct user_rec *u, const char *p
 	                   u->newsletter ? "1" : "0",
 	                   pg_i64(at, u->created_at),
 	                   u->referral_code,
-	                   referral_code};
+	                   referral_code,
+	                   u->email_pending ? "1" : "0"};
 	/* a unique conflict inserts nothing and aborts no transaction */
 	int rc = pg_exec_write(
 	        c,
 	        "INSERT INTO users(id, username, email, email_lc, password_hash, fullname, "
-	        "email_newsletter, created_at, referral_code, referred_by) "
+	        "email_newsletter, created_at, referral_code, referred_by, email_pending) "
 	        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,(SELECT id FROM users WHERE referral_code = "
-	        "$10 AND deleted_at IS NULL)) ON CONFLICT DO NOTHING",
-	        10, p, 1);
+	        "$10 AND deleted_at IS NULL), $11) ON CONFLICT DO NOTHING",
+	        11, p, 1);
 	return rc == PP_ENOTFOUND ? user_conflicts(c, u, conflicts) : rc;
 }
 
@@ -173,6 +176,45 @@ int pg_user_update_profile(struct store_conn *c, const struct user_rec *u, unsig
 	        "WHERE id = $9 AND deleted_at IS NULL",
 	        9, p, 1);
 	return rc == PP_ECONFLICT ? user_conflicts(c, u, conflicts) : rc;
+}
+
+int pg_user_email_proven(struct store_conn *c, const char *id, int64_t now)
+{
+	char a[PG_I64_BUF];
+	const char *p[] = {pg_i64(a, now), id};
+	return pg_exec_write(c,
+	                     "UPDATE users SET email_pending = 0, email_confirmed_at = $1 "
+	                     "WHERE id = $2 AND deleted_at IS NULL",
+	                     2, p, 1);
+}
+
+int pg_user_pending_expired(struct store_conn *c, int64_t before, const char *login,
+                            char ids[][ID_MAX], int cap, int *n)
+{
+	char lc[TXT(EMAIL_MAX)] = "", a[PG_I64_BUF], b[PG_I64_BUF];
+	PGresult *r = NULL;
+	int rc;
+	*n = 0;
+	if (login) {
+		str_lower(lc, sizeof lc, login);
+		const char *p[] = {pg_i64(a, before), login, lc, pg_i64(b, cap)};
+		rc = pg_exec(c,
+		             "SELECT id FROM users WHERE (username = $2 OR email_lc = $3) "
+		             "AND email_pending = 1 AND created_at < $1 AND deleted_at IS NULL "
+		             "ORDER BY created_at LIMIT $4",
+		             4, p, &r);
+	} else {
+		const char *p[] = {pg_i64(a, before), pg_i64(b, cap)};
+		rc = pg_exec(c,
+		             "SELECT id FROM users WHERE email_pending = 1 AND created_at < $1 AND "
+		             "deleted_at IS NULL ORDER BY created_at LIMIT $2",
+		             2, p, &r);
+	}
+	if (rc == 0)
+		for (int i = 0; i < PQntuples(r) && *n < cap; i++)
+			pg_col_text(r, i, 0, ids[(*n)++], ID_MAX);
+	PQclear(r);
+	return rc;
 }
 
 int pg_user_anonymize(struct store_conn *c, const char *user_id, int64_t now)

@@ -148,6 +148,28 @@ const char *const pg_migrations[] = {
         "  from_at BIGINT NOT NULL,"
         "  until_at BIGINT NOT NULL);"
         "CREATE INDEX user_past_ids_user ON user_past_ids(user_id, kind, until_at);",
+
+        /* 4: counters every node shares (login throttles, lock-out of unknown names)
+         * and the periodic jobs one node at a time runs */
+        "CREATE TABLE throttles ("
+        "  key TEXT PRIMARY KEY,"
+        "  window_start BIGINT NOT NULL,"
+        "  hits BIGINT NOT NULL);"
+        "CREATE INDEX throttles_window ON throttles(window_start);"
+        "CREATE TABLE strikes ("
+        "  key TEXT PRIMARY KEY,"
+        "  fails BIGINT NOT NULL,"
+        "  locked_until BIGINT NOT NULL,"
+        "  touched_at BIGINT NOT NULL);"
+        "CREATE INDEX strikes_touched ON strikes(touched_at);"
+        "CREATE TABLE jobs ("
+        "  name TEXT PRIMARY KEY,"
+        "  next_run_at BIGINT NOT NULL);",
+
+        /* 5: proof of the address (see the SQLite migration 5) */
+        "ALTER TABLE users ADD COLUMN email_pending BIGINT NOT NULL DEFAULT 0;"
+        "ALTER TABLE users ADD COLUMN email_confirmed_at BIGINT;"
+        "CREATE INDEX users_email_pending ON users(created_at) WHERE email_pending = 1;",
 };
 
 const size_t pg_migrations_count = sizeof pg_migrations / sizeof pg_migrations[0];
