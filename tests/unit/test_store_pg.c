@@ -24,11 +24,11 @@
 #include "store/store_acct.h"
 #include "util/err.h"
 
-#define NODES         3
-#define OPENERS       4
-#define FAIL_THREADS  6
-#define FAILS_EACH    20
-#define LOCK_EVERY    4
+#define NODES        3
+#define OPENERS      4
+#define FAIL_THREADS 6
+#define FAILS_EACH   20
+#define LOCK_EVERY   4
 
 static const char *uri(void)
 {
