@@ -22,6 +22,7 @@
 #include "util/jx.h"
 #include "util/log.h"
 #include "util/ratelimit.h"
+#include "util/str.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -197,6 +198,11 @@ static int gates_and_handler(struct req *r)
 		           clock_now_ms(&app->clock), &r->fail.retry_ms) != 0)
 			return PP_EBUSY;
 	}
+
+	/* ids and names in the path are text: bytes that are not UTF-8 name nothing */
+	for (int i = 0; i < r->params.n; i++)
+		if (!str_utf8_valid(r->params.p[i].value))
+			return api_fail(r, PP_EINVAL, "the path is not valid UTF-8");
 
 	if ((rt->flags & (ROUTE_JSON | ROUTE_JSON_OPT)) && r->body.len > 0) {
 		if (jx_parse_object((const uint8_t *)r->body.data, r->body.len, &r->json,

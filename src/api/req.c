@@ -5,6 +5,7 @@
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "util/str.h"
 #include "util/jx.h"
 
 #include <stdlib.h>
@@ -179,12 +180,14 @@ int64_t api_now(const struct req *r)
 struct core_ctx api_ctx(struct req *r)
 {
 	const char *ua = req_header(r, "User-Agent");
+	/* stored with sessions and events: text columns hold valid UTF-8 only */
+	str_utf8_sanitize(r->user_agent, sizeof r->user_agent, ua ? ua : "");
 	struct core_ctx cx = {
 	        .app = r->app,
 	        .db = req_db(r),
 	        .now = clock_now_ms(&r->app->clock),
 	        .ip = r->ip,
-	        .user_agent = ua ? ua : "",
+	        .user_agent = r->user_agent,
 	};
 	return cx;
 }

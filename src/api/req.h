@@ -86,6 +86,7 @@ struct req {
 	struct user_rec user;       /* valid when auth != AUTH_NONE (user.id "" otherwise) */
 	struct session_rec session; /* valid when auth == AUTH_SESSION */
 	struct app_rec target_rec;
+	char user_agent[TXT(UA_MAX)]; /* api_ctx(): the User-Agent as valid UTF-8 */
 };
 
 /* The request's database connection (borrowed from the pool on first use; the

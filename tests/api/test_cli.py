@@ -6,6 +6,7 @@ import os
 import pty
 import re
 import select
+import signal
 import socket
 import stat
 import subprocess
@@ -125,6 +126,20 @@ def test_login_without_input_fails(server, cli):
     assert not cli.auth_file.exists()
 
 
+def wait_child(pid, timeout=60):
+    """The child's exit status; a child still running after timeout is killed and the
+    test fails (it never hangs the suite)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    raise AssertionError(f"paasport still running after {timeout} s")
+
+
 def test_login_on_a_terminal_prompts_and_hides_the_password(server, cli):
     u = signup(server)
     pid, fd = pty.fork()
@@ -132,7 +147,7 @@ def test_login_on_a_terminal_prompts_and_hides_the_password(server, cli):
         os.execve(CLI, [CLI, "login"], cli.env())
     out = b""
 
-    def read_until(marker, timeout=15):
+    def read_until(marker, timeout=60):
         nonlocal out
         end = time.time() + timeout
         while marker not in out and time.time() < end:
@@ -147,7 +162,7 @@ def test_login_on_a_terminal_prompts_and_hides_the_password(server, cli):
     read_until(b"Password: ")
     os.write(fd, PASSWORD.encode() + b"\n")
     read_until(b"nice to see you!")
-    _, status = os.waitpid(pid, 0)
+    status = wait_child(pid)
     os.close(fd)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, out
     assert u["username"].encode() in out  # the username is echoed

@@ -117,6 +117,12 @@ int pg_rc(struct store_conn *c, const PGresult *res)
 		return PP_ERETRY;
 	if (state && strcmp(state, "55P03") == 0)
 		return PP_EBUSY;
+	/* text that is not UTF-8 (a header, a query argument): it names no row and
+	 * cannot be stored; the API checks what it can before, this is the backstop */
+	if (state && (strcmp(state, "22021") == 0 || strcmp(state, "22P05") == 0)) {
+		log_info("postgresql: refused text that is not UTF-8 (SQLSTATE %s)", state);
+		return PP_EINVAL;
+	}
 	char msg[512];
 	snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(res));
 	size_t n = strlen(msg);

@@ -505,9 +505,13 @@ int pg_token_renew(struct store_conn *c, const char *user_id, const char *id,
 {
 	char t[PG_I64_BUF];
 	const char *p[] = {secret_hash, pg_i64(t, now), id, user_id};
+	/* the UPDATE waits for the row lock of a concurrent renewal and then sees its
+	 * row: issued_at only grows, so the renewal committed last is the one issued
+	 * last even when its clock was read before the other's */
 	return pg_exec_write(c,
 	                     "UPDATE tokens SET secret_hash = $1, version = version + 1, "
-	                     "issued_at = $2 WHERE id = $3 AND user_id = $4",
+	                     "issued_at = GREATEST($2::bigint, issued_at + 1) WHERE id = $3 AND "
+	                     "user_id = $4",
 	                     4, p, 1);
 }
 

@@ -534,8 +534,9 @@ int sq_token_list(struct store_conn *c, const char *user_id,
 int sq_token_renew(struct store_conn *c, const char *user_id, const char *id,
                    const char *secret_hash, int64_t now)
 {
-	sqlite3_stmt *st = sq_stmt(c, "UPDATE tokens SET secret_hash = ?, version = version + 1, "
-	                              "issued_at = ? WHERE id = ? AND user_id = ?");
+	sqlite3_stmt *st =
+	        sq_stmt(c, "UPDATE tokens SET secret_hash = ?, version = version + 1, "
+	                   "issued_at = MAX(?, issued_at + 1) WHERE id = ? AND user_id = ?");
 	if (!st)
 		return PP_EDB;
 	sq_bind_text(st, 1, secret_hash);
