@@ -17,10 +17,8 @@ int store_is_postgresql_uri(const char *uri)
 
 int store_open(const char *uri, int pool_size, struct store **out)
 {
-	if (store_is_postgresql_uri(uri)) {
-		log_error("this paasportd has no PostgreSQL engine yet: use a SQLite file path");
-		return PP_EDB;
-	}
+	if (store_is_postgresql_uri(uri))
+		return pg_open(uri, pool_size, out);
 	return sq_open(uri, pool_size, out);
 }
 

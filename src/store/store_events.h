@@ -54,7 +54,16 @@ int store_event_list(struct store_conn *c, struct event_query *q, int64_t *total
 
 int store_mail_enqueue(struct store_conn *c, const char *to, const char *subject, const char *body,
                        int64_t now);
-/* The oldest mail due at now, PP_ENOTFOUND when none. */
+/*
+ * Claims the oldest unsent mail due at now, PP_ENOTFOUND when none: in one
+ * statement it is read and its next_attempt_at pushed to now +
+ * STORE_MAIL_LEASE_MS, so no other mailer (another node, or a second thread)
+ * takes it while this one sends it; the sender then marks it sent, failed or
+ * logged, which ends the lease. A mail is sent once; if the sender dies
+ * between the claim and the mark, the mail is due again when the lease runs
+ * out and is sent again (at least once on a crash, exactly once otherwise).
+ */
+#define STORE_MAIL_LEASE_MS (5 * 60 * 1000)
 int store_mail_next(struct store_conn *c, int64_t now, struct mail_rec *m);
 /* Marks the mail sent at now and drops its body (the links it held); to_addr,
  * subject and the times remain. */

@@ -2,7 +2,10 @@
  * test_store.c - the store's conformance suite: migrations, transactions,
  * users (unique constraints), API tokens, one-time links, the timeline anchor
  * and account erasure's primitives. Only the public store API is used, so the
- * same suite can run against another engine.
+ * same suite can run against another engine: with PAASPORT_TEST_PG_URI set (a
+ * postgresql:// URI of a database the suite may wipe), every test runs on
+ * PostgreSQL instead, each on an emptied database (its public schema dropped
+ * and made again) instead of a fresh file.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <libpq-fe.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,15 +28,32 @@
 
 struct fx {
 	char dir[64];
-	char path[128];
+	char path[512]; /* the SQLite file, or the PostgreSQL URI */
+	int pg;
 	struct store *s;
 	struct store_conn *c;
 };
 
+/* PostgreSQL: the database emptied, as a removed file would be. */
+static void pg_wipe(const char *uri)
+{
+	PGconn *pg = PQconnectdb(uri);
+	PGresult *r = PQexec(pg, "SET client_min_messages = warning; DROP SCHEMA public CASCADE; "
+	                         "CREATE SCHEMA public");
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fprintf(stderr, "test_store: cannot wipe %s: %s", uri, PQerrorMessage(pg));
+	PQclear(r);
+	PQfinish(pg);
+}
+
 static void rm_db(struct fx *f)
 {
 	static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
-	char p[160];
+	char p[600];
+	if (f->pg) {
+		pg_wipe(f->path);
+		return;
+	}
 	for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
 		snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
 		unlink(p);
@@ -50,6 +71,12 @@ static int setup(void **state)
 	if (!mkdtemp(f->dir))
 		return -1;
 	snprintf(f->path, sizeof f->path, "%s/db.sqlite", f->dir);
+	const char *uri = getenv("PAASPORT_TEST_PG_URI");
+	if (uri && *uri) {
+		f->pg = 1;
+		snprintf(f->path, sizeof f->path, "%s", uri);
+		pg_wipe(f->path);
+	}
 	if (store_open(f->path, 2, &f->s) != 0)
 		return -1;
 	f->c = store_acquire(f->s);

@@ -10,8 +10,9 @@
  * BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY.
  *
  * Error mapping (pg_rc): SQLSTATE class 23 (unique 23505, foreign key 23503,
- * ...) -> PP_ECONFLICT; 40001 serialization failure, 40P01 deadlock, 55P03
- * lock not available -> PP_EBUSY; a lost connection (class 08, 57P01..57P03,
+ * ...) -> PP_ECONFLICT; 40001 serialization failure, 40P01 deadlock ->
+ * PP_ERETRY (the dispatch reruns the handler); 55P03 lock not available ->
+ * PP_EBUSY; a lost connection (class 08, 57P01..57P03,
  * or PQstatus CONNECTION_BAD) -> PP_EUNAVAIL and the connection is marked
  * broken (reset when it is next acquired); anything else -> PP_EDB (logged).
  */
@@ -59,6 +60,11 @@ int pg_exec(struct store_conn *c, const char *sql, int n, const char *const *par
  * need_row and no row changed. */
 int pg_exec_write(struct store_conn *c, const char *sql, int n, const char *const *params,
                   int need_row);
+/* pg_exec_write for a write whose failure (a unique violation) the caller
+ * handles and then goes on: inside a transaction the statement runs under a
+ * savepoint, so its failure does not abort the transaction (as in SQLite). */
+int pg_exec_write_keep(struct store_conn *c, const char *sql, int n, const char *const *params,
+                       int need_row);
 /* pg_exec expecting rows: PP_ENOTFOUND (and *res NULL) when there are none. */
 int pg_exec_row(struct store_conn *c, const char *sql, int n, const char *const *params,
                 PGresult **res);

@@ -357,12 +357,16 @@ int sq_mail_enqueue(struct store_conn *c, const char *to, const char *subject, c
 
 int sq_mail_next(struct store_conn *c, int64_t now, struct mail_rec *m)
 {
-	sqlite3_stmt *st = sq_stmt(c, "SELECT id, to_addr, subject, body, attempts FROM "
-	                              "mail_outbox WHERE sent_at IS NULL AND next_attempt_at <= "
-	                              "? ORDER BY next_attempt_at, id LIMIT 1");
+	/* a claim (store_events.h): read and leased in one statement, under the
+	 * write lock that UPDATE takes, so two mailers never take the same mail */
+	sqlite3_stmt *st = sq_stmt(c, "UPDATE mail_outbox SET next_attempt_at = ?2 WHERE id = "
+	                              "(SELECT id FROM mail_outbox WHERE sent_at IS NULL AND "
+	                              "next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT 1) "
+	                              "RETURNING id, to_addr, subject, body, attempts");
 	if (!st)
 		return PP_EDB;
 	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, now + STORE_MAIL_LEASE_MS);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		m->id = sqlite3_column_int64(st, 0);
@@ -371,6 +375,10 @@ int sq_mail_next(struct store_conn *c, int64_t now, struct mail_rec *m)
 		m->body = strdup((const char *)sqlite3_column_text(st, 3));
 		m->attempts = sqlite3_column_int(st, 4);
 		rc = (m->subject && m->body) ? 0 : PP_ENOMEM;
+		/* step to the end: the UPDATE completes (and commits) there */
+		int src = sqlite3_step(st);
+		if (rc == 0 && src != SQLITE_DONE)
+			rc = sq_rc(c, src);
 		if (rc) {
 			free(m->subject);
 			free(m->body);
