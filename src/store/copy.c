@@ -25,12 +25,12 @@
 #include <strings.h>
 #include <time.h>
 
-#define COPY_TABLES_MAX 64
-#define COPY_COLS_MAX 64
-#define COPY_NAME_MAX 64
-#define COPY_SQL_MAX 8192
+#define COPY_TABLES_MAX        64
+#define COPY_COLS_MAX          64
+#define COPY_NAME_MAX          64
+#define COPY_SQL_MAX           8192
 #define COPY_CONNECT_TIMEOUT_S "10"
-#define COPY_FLUSH_BYTES (256 * 1024) /* rows buffered before PQputCopyData */
+#define COPY_FLUSH_BYTES       (256 * 1024) /* rows buffered before PQputCopyData */
 
 struct copy_col {
 	char name[COPY_NAME_MAX];
@@ -62,7 +62,7 @@ struct copy {
 };
 
 static int fail(struct copy *cp, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 static int fail(struct copy *cp, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -105,8 +105,8 @@ static int open_source(struct copy *cp, const char *from)
 	/* one snapshot for every table (the server should be stopped anyway) */
 	if (sqlite3_exec(cp->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return sq_fail(cp, "cannot be read");
-	if (sqlite3_prepare_v2(cp->db, "SELECT MAX(version) FROM schema_version", -1, &st,
-	                       NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(cp->db, "SELECT MAX(version) FROM schema_version", -1, &st, NULL) !=
+	    SQLITE_OK) {
 		rc = fail(cp, PP_EINVAL, "%s is not a paasport store: %s", from,
 		          sqlite3_errmsg(cp->db));
 		goto out;
@@ -209,7 +209,8 @@ static int read_tables(struct copy *cp)
 	}
 	sqlite3_finalize(st);
 	for (int i = 0; i < cp->n; i++)
-		if ((rc = read_table(cp, &cp->t[i])) != 0 || (rc = count_source(cp, &cp->t[i])) != 0)
+		if ((rc = read_table(cp, &cp->t[i])) != 0 ||
+		    (rc = count_source(cp, &cp->t[i])) != 0)
 			return rc;
 	return 0;
 }
@@ -233,9 +234,10 @@ static int order_tables(struct copy *cp)
 			for (int d = 0; d < t->ndeps && ready; d++) {
 				int j = find_table(cp, t->deps[d]);
 				if (j < 0)
-					return fail(cp, PP_EINVAL,
-					            "the source table %s references a missing table %s",
-					            t->name, t->deps[d]);
+					return fail(
+					        cp, PP_EINVAL,
+					        "the source table %s references a missing table %s",
+					        t->name, t->deps[d]);
 				ready = cp->t[j].placed;
 			}
 			if (ready)
@@ -278,8 +280,9 @@ static int pg_run(struct copy *cp, const char *sql, ExecStatusType want, const c
 
 static long long pg_scalar(PGresult *res)
 {
-	return PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10)
-	                                                     : 0;
+	return PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)
+	               ? strtoll(PQgetvalue(res, 0, 0), NULL, 10)
+	               : 0;
 }
 
 static int connect_target(struct copy *cp, const char *to)
@@ -324,8 +327,8 @@ static int check_target(struct copy *cp)
 	long long v = pg_scalar(res);
 	PQclear(res);
 	if (v != store_schema_version())
-		return fail(cp, PP_EINVAL, "the target has schema version %lld, this paasportd %d", v,
-		            store_schema_version());
+		return fail(cp, PP_EINVAL, "the target has schema version %lld, this paasportd %d",
+		            v, store_schema_version());
 
 	l = 0;
 	for (int i = 0; i < cp->n; i++) {
@@ -335,8 +338,8 @@ static int check_target(struct copy *cp)
 		long long rows = pg_scalar(res);
 		PQclear(res);
 		if (rows > 0 && l < sizeof full)
-			l += (size_t)snprintf(full + l, sizeof full - l, "%s%s (%lld)", l ? ", " : "",
-			                      cp->t[i].name, rows);
+			l += (size_t)snprintf(full + l, sizeof full - l, "%s%s (%lld)",
+			                      l ? ", " : "", cp->t[i].name, rows);
 	}
 	if (l > 0)
 		return fail(cp, PP_ECONFLICT,
@@ -497,13 +500,14 @@ static int copy_selfrefs(struct copy *cp, struct copy_table *t)
 		const char *params[COPY_COLS_MAX + 1];
 		int npk = 0, rc = 0;
 		size_t ls = (size_t)snprintf(sel, sizeof sel, "SELECT \"%s\"", t->cols[s].name);
-		size_t lu = (size_t)snprintf(upd, sizeof upd, "UPDATE \"%s\" SET \"%s\" = $1 WHERE ",
-		                             t->name, t->cols[s].name);
+		size_t lu =
+		        (size_t)snprintf(upd, sizeof upd, "UPDATE \"%s\" SET \"%s\" = $1 WHERE ",
+		                         t->name, t->cols[s].name);
 		for (int k = 1; k <= t->ncols; k++)
 			for (int i = 0; i < t->ncols; i++)
 				if (t->cols[i].pk == k && ls < sizeof sel && lu < sizeof upd) {
-					ls += (size_t)snprintf(sel + ls, sizeof sel - ls, ", \"%s\"",
-					                       t->cols[i].name);
+					ls += (size_t)snprintf(sel + ls, sizeof sel - ls,
+					                       ", \"%s\"", t->cols[i].name);
 					lu += (size_t)snprintf(upd + lu, sizeof upd - lu,
 					                       "%s\"%s\" = $%d", npk ? " AND " : "",
 					                       t->cols[i].name, npk + 2);
@@ -514,8 +518,8 @@ static int copy_selfrefs(struct copy *cp, struct copy_table *t)
 			            t->name);
 		if (ls >= sizeof sel || lu >= sizeof upd)
 			return fail(cp, PP_EINVAL, "%s: statement too long", t->name);
-		snprintf(sel + ls, sizeof sel - ls, " FROM \"%s\" WHERE \"%s\" IS NOT NULL", t->name,
-		         t->cols[s].name);
+		snprintf(sel + ls, sizeof sel - ls, " FROM \"%s\" WHERE \"%s\" IS NOT NULL",
+		         t->name, t->cols[s].name);
 		sqlite3_stmt *st = NULL;
 		if (sqlite3_prepare_v2(cp->db, sel, -1, &st, NULL) != SQLITE_OK)
 			return sq_fail(cp, "cannot be read");
@@ -523,8 +527,10 @@ static int copy_selfrefs(struct copy *cp, struct copy_table *t)
 		while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 			for (int i = 0; i <= npk; i++)
 				params[i] = (const char *)sqlite3_column_text(st, i);
-			PGresult *res = PQexecParams(cp->pg, upd, npk + 1, NULL, params, NULL, NULL, 0);
-			if (PQresultStatus(res) != PGRES_COMMAND_OK || strcmp(PQcmdTuples(res), "1")) {
+			PGresult *res =
+			        PQexecParams(cp->pg, upd, npk + 1, NULL, params, NULL, NULL, 0);
+			if (PQresultStatus(res) != PGRES_COMMAND_OK ||
+			    strcmp(PQcmdTuples(res), "1")) {
 				rc = pg_fail(cp, res, "cannot set a self-reference");
 				break;
 			}
@@ -579,9 +585,10 @@ static int verify(struct copy *cp, struct copy_table *t)
 	long long n = pg_scalar(res);
 	PQclear(res);
 	if (n != t->src_rows || t->copied_rows != t->src_rows)
-		return fail(cp, PP_EDB,
-		            "%s: %lld rows in the source, %lld read, %lld in the target: rolled back",
-		            t->name, t->src_rows, t->copied_rows, n);
+		return fail(
+		        cp, PP_EDB,
+		        "%s: %lld rows in the source, %lld read, %lld in the target: rolled back",
+		        t->name, t->src_rows, t->copied_rows, n);
 	return 0;
 }
 

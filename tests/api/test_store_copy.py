@@ -4,9 +4,11 @@ that database answers as the SQLite one did (same accounts, credentials, apps, i
 and pages); a second copy onto the now non-empty target is refused and changes
 nothing; a bad source or an unreachable target fails with a clear message.
 
-The PostgreSQL cluster is a throw-away one on loopback (scripts/pg-dev.sh); the
-module is skipped when the PostgreSQL server binaries are not installed
-(scripts/deps.sh test installs them)."""
+The PostgreSQL cluster is a throw-away one of this module, on a free loopback port
+(scripts/pg-dev.sh); the module is skipped when the PostgreSQL server binaries are
+not installed (scripts/deps.sh test installs them), and in the PostgreSQL pass of the
+suite (PAASPORT_TEST_ENGINE=postgresql), whose servers are not on SQLite files: the
+SQLite pass runs it."""
 import glob
 import os
 import shutil
@@ -18,12 +20,13 @@ import uuid
 import pytest
 import requests
 
-from conftest import (BIN, PASSWORD, ROOT, Client, Server, browser_client, new_token,
-                      signup, user_client)
+from conftest import (BIN, PASSWORD, ROOT, Client, Server, browser_client, free_port,
+                      new_token, signup, user_client)
 from test_apps import create_app, invite, join
 
-PG_DIR = "/tmp/pgcopy-pg"  # the postgres user must be able to traverse it
-PG_PORT = 25504
+# the postgres user must be able to traverse it: not under a 0700 mkdtemp
+PG_DIR = "/tmp/paasport-copy-pg-" + uuid.uuid4().hex[:8]
+PG_PORT = free_port()
 PG_DEV = os.path.join(ROOT, "scripts", "pg-dev.sh")
 PER_PAGE = 5
 # both servers of a round trip publish the same URL (referral links, git URLs)
@@ -39,10 +42,10 @@ def pg_binaries():
 
 @pytest.fixture(scope="module")
 def cluster():
+    if os.environ.get("PAASPORT_TEST_ENGINE", "sqlite") in ("postgresql", "postgres", "pg"):
+        pytest.skip("copies from SQLite files: runs in the SQLite pass of the suite")
     if not pg_binaries():
         pytest.skip("PostgreSQL server binaries absent (scripts/deps.sh test installs them)")
-    # a cluster left running by an interrupted run is stopped first
-    subprocess.run([PG_DEV, "stop", PG_DIR], capture_output=True)
     r = subprocess.run([PG_DEV, "start", PG_DIR, str(PG_PORT)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     yield
