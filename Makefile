@@ -30,7 +30,7 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all deps deps-test run test test-unit test-api test-browser test-asan test-fuzz \
-        test-valgrind fuzz bench format format-check clean
+        test-valgrind fuzz bench format format-check clean test-unit-pg test-api-pg
 
 # Every object waits for `deps` (order-only), so nothing compiles before the packages are in.
 all: $(BIN)/paasportd $(BIN)/paasport
@@ -78,7 +78,9 @@ test-steps:
 	$(MAKE) format-check
 	$(MAKE) all
 	$(MAKE) test-unit
+	$(MAKE) test-unit-pg
 	$(MAKE) test-api
+	$(MAKE) test-api-pg
 	$(MAKE) test-browser
 	$(MAKE) test-asan
 	$(MAKE) test-valgrind
@@ -89,6 +91,19 @@ test-unit: $(UNIT_BIN)
 
 test-api: all
 	PAASPORT_BIN=$(CURDIR)/$(BIN) PAASPORT_WEB_DIR=$(CURDIR)/web $(PY) -m pytest -q -p no:cacheprovider tests/api
+
+# The PostgreSQL passes: the store conformance suite and the API suite (with the
+# multi-node and fault tests, skipped on SQLite) on one throw-away cluster that
+# scripts/pg-test.sh starts and removes; each server of the suite gets a database of
+# its own. PG_JOBS=N spreads the API suite's files over N pytest-xdist workers.
+PG_JOBS ?= 1
+PG_XDIST = $(if $(filter-out 1,$(PG_JOBS)),-n $(PG_JOBS) --dist loadfile)
+test-unit-pg: $(B)/tests/test_store
+	scripts/pg-test.sh $(B)/tests/test_store
+
+test-api-pg: all
+	PAASPORT_TEST_ENGINE=postgresql PAASPORT_BIN=$(CURDIR)/$(BIN) PAASPORT_WEB_DIR=$(CURDIR)/web \
+		scripts/pg-test.sh $(PY) -m pytest -q -p no:cacheprovider $(PG_XDIST) tests/api
 
 test-browser: all
 	PAASPORT_BIN=$(CURDIR)/$(BIN) node tests/browser/run.mjs

@@ -8,7 +8,8 @@ want="${1:-build}"
 build_pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
   libsodium-dev libcurl4-openssl-dev libpq-dev sqlite3 ca-certificates git)
 test_pkgs=(libcmocka-dev python3 python3-pytest python3-requests python3-aiosmtpd clang
-  libclang-rt-14-dev clang-format valgrind chromium nodejs npm git openssh-server openssh-client curl postgresql)
+  libclang-rt-14-dev clang-format valgrind chromium nodejs npm git openssh-server openssh-client curl postgresql
+  python3-psycopg2 python3-pytest-xdist)
 bench_pkgs=(wrk nginx procps)
 
 pkgs=("${build_pkgs[@]}")

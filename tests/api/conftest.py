@@ -21,6 +21,9 @@ import uuid
 import pytest
 import requests
 
+import pgcluster
+from pgcluster import IS_PG
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("PAASPORT_BIN", os.path.join(ROOT, "bin"))
 WEB = os.environ.get("PAASPORT_WEB_DIR", os.path.join(ROOT, "web"))
@@ -42,7 +45,11 @@ class Server:
 
     def __init__(self, env=None, db=None, test_clock=True):
         self.dir = tempfile.mkdtemp(prefix="paasport-test-")
-        self.db = db or os.path.join(self.dir, "paasport.db")
+        if IS_PG:
+            self.db = pgcluster.database_for(db)  # a URI: the database on the session's cluster
+            self.own_db = db is None
+        else:
+            self.db = db or os.path.join(self.dir, "paasport.db")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = os.path.join(self.dir, "paasportd.log")
@@ -115,6 +122,8 @@ class Server:
         """Reads the store directly (what a user would check afterwards). Writing is
         only for a state no API can reach (a suspended account, a foreign schema):
         to make time pass, use advance()."""
+        if IS_PG:
+            return pgcluster.sql(self.db, query, *args)
         import sqlite3
         con = sqlite3.connect(self.db, timeout=10)
         try:
@@ -155,6 +164,8 @@ class Server:
                 and rc not in (0, None):
             raise AssertionError(f"checked paasportd exited {rc}:\n" + self.read_log()[-5000:])
         shutil.rmtree(self.dir, ignore_errors=True)
+        if IS_PG and self.own_db:
+            pgcluster.drop_database(self.db)
         return rc
 
 
@@ -229,6 +240,14 @@ def browser_client(server, login, password=PASSWORD):
     assert r.status_code == 200, r.text
     c.csrf = r.json()["csrf_token"]
     return c
+
+
+def pytest_sessionfinish(session, exitstatus):
+    pgcluster.shutdown()  # the session's PostgreSQL cluster, if one was started
+
+
+# a test whose subject is the SQLite file itself (its modes, its locks)
+sqlite_only = pytest.mark.skipif(IS_PG, reason=pgcluster.SKIP_REASON_SQLITE_ONLY)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import time
 
 import requests
 
-from conftest import Server, signup
+from conftest import Server, signup, sqlite_only
 from test_smtp import free_port, smtp  # noqa: F401 (the aiosmtpd fixture, no TLS)
 
 
@@ -103,6 +103,7 @@ def test_smtp_without_starttls_delivers_nothing(smtp):  # noqa: F811
         s.close()
 
 
+@sqlite_only
 def test_database_files_are_0600_on_a_fresh_start():
     s = Server()
     try:
@@ -114,6 +115,7 @@ def test_database_files_are_0600_on_a_fresh_start():
         s.close()
 
 
+@sqlite_only
 def test_an_existing_0644_database_is_tightened_at_start(tmp_path):
     db = str(tmp_path / "db")
     s = Server(db=db)
