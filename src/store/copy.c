@@ -66,6 +66,8 @@ static int fail(struct copy *cp, int code, const char *fmt, ...)
 static int fail(struct copy *cp, int code, const char *fmt, ...)
 {
 	va_list ap;
+	if (cp->errcap == 0)
+		return code;
 	va_start(ap, fmt);
 	vsnprintf(cp->err, cp->errcap, fmt, ap);
 	va_end(ap);
