@@ -160,7 +160,8 @@ static void *write_event(void *arg)
 	if (w->hold_ms > 0) {
 		w->rc = store_tx_begin(c, STORE_TX_WRITE);
 		if (w->rc == 0)
-			w->rc = store_event_add(c, "race", w->user_id, NULL, NULL, NULL, NOW, &w->id);
+			w->rc = store_event_add(c, "race", w->user_id, NULL, NULL, NULL, NOW,
+			                        &w->id);
 		atomic_store(&w->inserted, 1);
 		sleep_ms(w->hold_ms);
 		if (w->rc == 0)
@@ -439,7 +440,8 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_mail_claim_lease, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_mail_sent_once_by_two_nodes, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_app_quota_across_nodes, setup, teardown),
-	        cmocka_unit_test_setup_teardown(test_invitation_check_across_nodes, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_invitation_check_across_nodes, setup,
+	                                        teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
