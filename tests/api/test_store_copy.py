@@ -4,8 +4,8 @@ that database answers as the SQLite one did (same accounts, credentials, apps, i
 and pages); a second copy onto the now non-empty target is refused and changes
 nothing; a bad source or an unreachable target fails with a clear message.
 
-The PostgreSQL cluster is a throw-away one of this module, on a free loopback port
-(scripts/pg-dev.sh); the module is skipped when the PostgreSQL server binaries are
+The PostgreSQL cluster is a throw-away one of this module (pgcluster.Cluster: scripts/
+pg-dev.sh on a free loopback port); the module is skipped when the PostgreSQL server binaries are
 not installed (scripts/deps.sh test installs them), and in the PostgreSQL pass of the
 suite (PAASPORT_TEST_ENGINE=postgresql), whose servers are not on SQLite files: the
 SQLite pass runs it."""
@@ -20,14 +20,12 @@ import uuid
 import pytest
 import requests
 
-from conftest import (BIN, PASSWORD, ROOT, Client, Server, browser_client, free_port,
-                      new_token, signup, user_client)
+import pgcluster
+from conftest import (BIN, PASSWORD, Client, Server, browser_client, new_token, signup,
+                      user_client)
+from pgcluster import IS_PG
 from test_apps import create_app, invite, join
 
-# the postgres user must be able to traverse it: not under a 0700 mkdtemp
-PG_DIR = "/tmp/paasport-copy-pg-" + uuid.uuid4().hex[:8]
-PG_PORT = free_port()
-PG_DEV = os.path.join(ROOT, "scripts", "pg-dev.sh")
 PER_PAGE = 5
 # both servers of a round trip publish the same URL (referral links, git URLs)
 SAME_URL = {"PAASPORT_PUBLIC_URL": "http://paasport.test"}
@@ -42,23 +40,14 @@ def pg_binaries():
 
 @pytest.fixture(scope="module")
 def cluster():
-    if os.environ.get("PAASPORT_TEST_ENGINE", "sqlite") in ("postgresql", "postgres", "pg"):
+    if IS_PG:
         pytest.skip("copies from SQLite files: runs in the SQLite pass of the suite")
     if not pg_binaries():
         pytest.skip("PostgreSQL server binaries absent (scripts/deps.sh test installs them)")
-    r = subprocess.run([PG_DEV, "start", PG_DIR, str(PG_PORT)], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    yield
-    subprocess.run([PG_DEV, "stop", PG_DIR], capture_output=True)
-    shutil.rmtree(PG_DIR, ignore_errors=True)
-
-
-def createdb(name=None):
-    name = name or "copy_" + uuid.uuid4().hex[:10]
-    r = subprocess.run([PG_DEV, "createdb", PG_DIR, str(PG_PORT), name], capture_output=True,
-                       text=True)
-    assert r.returncode == 0, r.stderr
-    return r.stdout.strip()
+    c = pgcluster.Cluster()
+    c.start()
+    yield c
+    c.stop()
 
 
 def store_copy(src, dst):
@@ -167,6 +156,10 @@ def sqlite_counts(db):
         con.close()
 
 
+def pg_counts(uri, tables):
+    return {t: pgcluster.sql(uri, f'SELECT COUNT(*) FROM "{t}"')[0][0] for t in tables}
+
+
 def summary_counts(stdout):
     """The per-table lines of the copy's summary: {table: rows}."""
     out = {}
@@ -186,7 +179,7 @@ def test_round_trip_then_refused_on_a_non_empty_target(cluster):
     counts = sqlite_counts(src.db)
     assert counts["users"] == 3 and counts["events"] > 20 and counts["server_secrets"] >= 1
 
-    uri = createdb()
+    uri = cluster.createdb()
     r = store_copy(src.db, uri)
     assert r.returncode == 0, r.stderr
     assert summary_counts(r.stdout) == counts, r.stdout
@@ -210,9 +203,11 @@ def test_round_trip_then_refused_on_a_non_empty_target(cluster):
         state = observe(world)
 
         # copying again is refused and writes nothing
+        rows = pg_counts(uri, counts)
         r = store_copy(src.db, uri)
         assert r.returncode == 1
         assert "not empty" in r.stderr and "nothing was written" in r.stderr, r.stderr
+        assert pg_counts(uri, counts) == rows
         assert observe(world) == state
     finally:
         pg.close()
@@ -220,7 +215,7 @@ def test_round_trip_then_refused_on_a_non_empty_target(cluster):
 
 
 def test_bad_source_or_target_fails_clearly(cluster, tmp_path):
-    uri = createdb()
+    uri = cluster.createdb()
     good = Server()
     signup(good)
     good.stop()
