@@ -236,6 +236,17 @@ def test_bad_source_or_target_fails_clearly(cluster, tmp_path):
     r = store_copy(newer, uri)
     assert r.returncode == 1 and "schema version 999" in r.stderr, r.stderr
 
+    # a row PostgreSQL refuses (SQLite kept an orphan) fails the copy half-way: rolled back
+    orphan = str(tmp_path / "orphan.db")
+    shutil.copy(good.db, orphan)
+    con = sqlite3.connect(orphan)
+    con.execute("INSERT INTO formation_history(app_id, owner_id, type, amount, size, changed_at)"
+                " VALUES ('ap-gone', 'us-gone', 'web', 1, 'M', 0)")
+    con.commit()
+    con.close()
+    r = store_copy(orphan, uri)
+    assert r.returncode == 1 and "cannot copy formation_history" in r.stderr, r.stderr
+
     # nothing listens on port 1; a file is not a PostgreSQL target; --to is required
     r = store_copy(good.db, "postgresql://paasport@127.0.0.1:1/none")
     assert r.returncode == 1 and "cannot connect to the target" in r.stderr, r.stderr
@@ -247,7 +258,10 @@ def test_bad_source_or_target_fails_clearly(cluster, tmp_path):
     assert r.returncode == 2 and "usage" in r.stderr
 
     # none of these wrote anything: the target is still empty, the good copy goes in
+    counts = sqlite_counts(good.db)
+    assert set(pg_counts(uri, counts).values()) == {0}
     r = store_copy(good.db, uri)
     good.close()
     assert r.returncode == 0, r.stderr
-    assert summary_counts(r.stdout)["users"] == 1, r.stdout
+    assert summary_counts(r.stdout) == counts and counts["users"] == 1, r.stdout
+    assert pg_counts(uri, counts) == counts
