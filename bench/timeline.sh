@@ -12,9 +12,14 @@
 # page is a full page of 30 at every size, and at 10M a measured timeline holds
 # 50k (user) or 33k (app) events. Goals (DESIGN.md §8): p99 < 5 ms at 10M, and
 # the 10M p99 within 2x of the 100k p99. Sizes: BENCH_SIZES="100000 1000000 10000000".
+# When the PostgreSQL server binaries are installed (BENCH_PG=0 skips it), each size
+# is measured on PostgreSQL too, after SQLite: a throw-away cluster on loopback with
+# the settings of bench/pg.sh, the same rows filled with generate_series.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
+. bench/pg.sh
+REPO=$PWD
 
 SIZES=${BENCH_SIZES:-"100000 1000000 10000000"}
 USERS=10000
@@ -24,6 +29,7 @@ work=$(mktemp -d /tmp/paasport-bench-timeline.XXXXXX)
 srv_pid=
 cleanup() {
 	[[ -n $srv_pid ]] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
+	pg_bench_stop
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -92,6 +98,47 @@ ANALYZE;
 SQL
 }
 
+# fill_pg URI N: the same rows as fill, in PostgreSQL (generate_series; the events
+# indexes built after the rows, foreign-key triggers off during the fill only)
+fill_pg() {
+	local uri=$1 n=$2
+	start_server "$uri" # applies the migrations
+	stop_server
+	pg_bench_psql "$uri" >/dev/null <<SQL
+SET session_replication_role = replica;
+SET synchronous_commit = off;
+BEGIN;
+INSERT INTO users(id, username, email, email_lc, password_hash, created_at, referral_code)
+SELECT 'us-bench-' || i, 'user' || i, 'user' || i || '@example.com', 'user' || i || '@example.com',
+       NULL, 0, 'ref' || i FROM generate_series(0, $USERS - 1) AS i;
+INSERT INTO apps(id, name, owner_id, status, created_at, updated_at)
+SELECT 'ap-bench-' || i, 'bench-app-' || i, 'us-bench-' || i, 'new', 0, 0
+FROM generate_series(0, $APPS - 1) AS i;
+\i $work/tokens.sql
+DROP INDEX events_user; DROP INDEX events_app;
+INSERT INTO events(id, created_at, type, user_id, app_id, app_name, type_data) OVERRIDING SYSTEM VALUE
+SELECT i, 1700000000000 + i * 10, CASE WHEN i % 3 < 2 THEN 'restart' ELSE 'login_success' END,
+       CASE WHEN i % 2 = 0 THEN 'us-bench-' || ((i / 2) % $BENCH_TOKENS)
+            ELSE 'us-bench-' || ((i / 2) % $USERS) END,
+       CASE WHEN i % 3 = 0 THEN 'ap-bench-' || ((i / 3) % $BENCH_TOKENS)
+            WHEN i % 3 = 1 THEN 'ap-bench-' || ((i / 3) % $APPS) END,
+       CASE WHEN i % 3 = 0 THEN 'bench-app-' || ((i / 3) % $BENCH_TOKENS)
+            WHEN i % 3 = 1 THEN 'bench-app-' || ((i / 3) % $APPS) END,
+       CASE WHEN i % 3 < 2 THEN '{"scope":null}' ELSE '{"remote_ip":"127.0.0.1"}' END
+FROM generate_series(1::bigint, $n) AS i;
+SELECT setval(pg_get_serial_sequence('events', 'id'), $n);
+CREATE INDEX events_user ON events(user_id, id, created_at);
+CREATE INDEX events_app ON events(app_id, id, created_at);
+DELETE FROM event_counts;
+INSERT INTO event_counts(scope, n) SELECT 'u:' || user_id, COUNT(*) FROM events GROUP BY user_id;
+INSERT INTO event_counts(scope, n) SELECT 'a:' || app_id, COUNT(*) FROM events
+  WHERE app_id IS NOT NULL GROUP BY app_id;
+COMMIT;
+VACUUM ANALYZE;
+CHECKPOINT;
+SQL
+}
+
 cat >"$work/timeline.lua" <<'LUA'
 local mode = os.getenv("BENCH_MODE")
 local tokens = tonumber(os.getenv("BENCH_TOKENS"))
@@ -128,19 +175,17 @@ PY
 }
 
 declare -A P99U P99A
-echo "p50 / p99 in ms; 4 concurrent clients (goals), and 1 client (the page's own cost)"
-printf '%-10s %-22s %-22s %-22s %-22s %s\n' events "/v1/events c4" "app events c4" \
-	"/v1/events c1" "app events c1" "fill"
-for n in $SIZES; do
-	db=$work/db-$n
+# measure_size ENGINE N DB: fills DB (a SQLite path or a PostgreSQL URI), measures, prints a row
+measure_size() {
+	local engine=$1 n=$2 db=$3 t0 t1 u50 u99 ubad a50 a99 abad s50 s99 b50 b99
 	t0=$(date +%s)
-	fill "$db" "$n"
+	if [[ $engine == sqlite ]]; then fill "$db" "$n"; else fill_pg "$db" "$n"; fi
 	t1=$(date +%s)
 	# the fill leaves gigabytes of dirty pages: write them out now, not during the run
 	sync
 	start_server "$db"
 	curl -sf -H "Authorization: Bearer tk-us-bench-1" "$URL/v1/events?per_page=30" >/dev/null ||
-		die "the bench token does not work"
+		die "the bench token does not work ($engine)"
 	# warm-up (not counted): a running server has its pages cached
 	measure user 4 2 >/dev/null
 	measure app 4 2 >/dev/null
@@ -150,20 +195,43 @@ for n in $SIZES; do
 	read -r b50 b99 _ < <(measure app 1)
 	stop_server
 	[[ $ubad == 0 && $abad == 0 ]] || die "non-2xx answers during the run (see $work/wrk.log)"
-	P99U[$n]=$u99
-	P99A[$n]=$a99
-	printf '%-10s %-22s %-22s %-22s %-22s %ss\n' "$n" "$u50 / $u99" "$a50 / $a99" \
+	P99U[$engine $n]=$u99
+	P99A[$engine $n]=$a99
+	printf '%-11s %-10s %-22s %-22s %-22s %-22s %ss\n' "$engine" "$n" "$u50 / $u99" "$a50 / $a99" \
 		"$s50 / $s99" "$b50 / $b99" "$((t1 - t0))"
-	rm -f "$db" "$db-wal" "$db-shm"
+}
+
+ENGINES=sqlite
+if [[ ${BENCH_PG:-1} == 1 ]] && pg_bench_available; then
+	ENGINES="sqlite postgresql"
+	pg_bench_start "$(free_port)" || die "PostgreSQL did not start"
+	echo "PostgreSQL on loopback: $(pg_bench_settings)"
+fi
+echo "p50 / p99 in ms; 4 concurrent clients (goals), and 1 client (the page's own cost)"
+printf '%-11s %-10s %-22s %-22s %-22s %-22s %s\n' engine events "/v1/events c4" "app events c4" \
+	"/v1/events c1" "app events c1" "fill"
+for n in $SIZES; do
+	measure_size sqlite "$n" "$work/db-$n"
+	rm -f "$work/db-$n" "$work/db-$n-wal" "$work/db-$n-shm"
+	if [[ $ENGINES == *postgresql* ]]; then
+		measure_size postgresql "$n" "$(pg_bench_createdb "bench_$n")"
+		pg_bench_psql "$PG_BENCH_URI" -c "DROP DATABASE bench_$n" >/dev/null
+	fi
 done
 
 first=${SIZES%% *}
 last=${SIZES##* }
 echo
 verdict() { awk -v v="$1" -v g="$2" 'BEGIN { print (v < g) ? "OK" : "MISS" }'; }
-for kind in user app; do
-	if [[ $kind == user ]]; then lo=${P99U[$first]} hi=${P99U[$last]}; else lo=${P99A[$first]} hi=${P99A[$last]}; fi
-	ratio=$(awk -v a="$hi" -v b="$lo" 'BEGIN { printf "%.2f", a / b }')
-	echo "$kind timeline p99 at $last events: $hi ms (goal < 5 ms) $(verdict "$hi" 5)"
-	echo "$kind timeline p99 $last / $first: $ratio (goal < 2) $(verdict "$ratio" 2)"
+for engine in $ENGINES; do
+	for kind in user app; do
+		if [[ $kind == user ]]; then
+			lo=${P99U[$engine $first]} hi=${P99U[$engine $last]}
+		else
+			lo=${P99A[$engine $first]} hi=${P99A[$engine $last]}
+		fi
+		ratio=$(awk -v a="$hi" -v b="$lo" 'BEGIN { printf "%.2f", a / b }')
+		echo "$engine: $kind timeline p99 at $last events: $hi ms (goal < 5 ms) $(verdict "$hi" 5)"
+		echo "$engine: $kind timeline p99 $last / $first: $ratio (goal < 2) $(verdict "$ratio" 2)"
+	done
 done

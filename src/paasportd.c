@@ -15,6 +15,7 @@
 #include "http/webfiles.h"
 #include "mail/mailer.h"
 #include "store/store.h"
+#include "store/store_copy.h"
 #include "util/err.h"
 #include "util/log.h"
 
@@ -27,7 +28,46 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define STORE_POOL_EXTRA 4 /* connections beyond one per HTTP thread (mailer, scrapes) */
+#define STORE_POOL_EXTRA  4 /* connections beyond one per HTTP thread (mailer, scrapes) */
+#define STORE_CMD_ERR_MAX 2048
+
+/* `paasportd store copy --from PATH.db --to postgresql://...`: 0 copied, 1 failed, 2 usage. */
+static int store_cmd(int argc, char **argv)
+{
+	const char *from = NULL, *to = NULL;
+	char err[STORE_CMD_ERR_MAX];
+	if (argc < 2 || strcmp(argv[1], "copy") != 0)
+		goto usage;
+	for (int a = 2; a < argc; a++) {
+		const char **dst = NULL;
+		const char *arg = argv[a], *v = NULL;
+		if (strncmp(arg, "--from", 6) == 0 && (arg[6] == 0 || arg[6] == '='))
+			dst = &from;
+		else if (strncmp(arg, "--to", 4) == 0 && (arg[4] == 0 || arg[4] == '='))
+			dst = &to;
+		else
+			goto usage;
+		v = strchr(arg, '=') ? strchr(arg, '=') + 1 : (a + 1 < argc ? argv[++a] : NULL);
+		if (!v || !*v)
+			goto usage;
+		*dst = v;
+	}
+	if (!from || !to)
+		goto usage;
+	if (sodium_init() < 0)
+		return 1;
+	if (store_copy(from, to, stdout, err, sizeof err) != 0) {
+		fprintf(stderr, "paasportd store copy: %s\n", err);
+		return 1;
+	}
+	return 0;
+usage:
+	fprintf(stderr,
+	        "usage: paasportd store copy --from PATH.db --to postgresql://USER@HOST:PORT/DB\n"
+	        "  copies a SQLite store into an empty PostgreSQL database (stop paasportd "
+	        "first)\n");
+	return 2;
+}
 
 int main(int argc, char **argv)
 {
@@ -38,6 +78,8 @@ int main(int argc, char **argv)
 	int rc = 1, sig;
 	sigset_t set;
 
+	if (argc > 1 && strcmp(argv[1], "store") == 0)
+		return store_cmd(argc - 1, argv + 1);
 	if (config_load(&cfg, argc, argv) != 0)
 		return 2;
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
