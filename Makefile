@@ -95,8 +95,8 @@ test-api: all
 # The PostgreSQL passes: the store conformance suite and the API suite (with the
 # multi-node and fault tests, skipped on SQLite) on one throw-away cluster that
 # scripts/pg-test.sh starts and removes; each server of the suite gets a database of
-# its own. PG_JOBS=N spreads the API suite's files over N pytest-xdist workers.
-PG_JOBS ?= 1
+# its own. The API files are spread over PG_JOBS pytest-xdist workers (PG_JOBS=1: in turn).
+PG_JOBS ?= 2
 PG_XDIST = $(if $(filter-out 1,$(PG_JOBS)),-n $(PG_JOBS) --dist loadfile)
 test-unit-pg: $(B)/tests/test_store
 	scripts/pg-test.sh $(B)/tests/test_store
