@@ -13,8 +13,10 @@
 
 int api_healthz(struct req *r)
 {
+	/* 503 with the database's state: a load balancer takes the node out */
 	if (store_ping(req_db(r)) != 0)
-		return api_fail(r, PP_EBUSY, "database unavailable");
+		return api_fail_extra(r, PP_EUNAVAIL, "database unavailable",
+		                      json_pack("{s:s}", "database", "unavailable"));
 	reply_json(r, 200, json_pack("{s:s}", "status", "ok"));
 	return 0;
 }

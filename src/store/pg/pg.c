@@ -10,6 +10,7 @@
 #include "util/err.h"
 #include "util/log.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -381,16 +382,27 @@ static void pg_close(struct store *s)
 }
 
 /*
+ * Whether an idle connection has something to read: the server sends nothing
+ * unasked to an idle session of ours (no LISTEN, no SET), so this is its
+ * goodbye (a restart, a terminated backend) or the closed socket itself.
+ */
+static int idle_conn_closed(PGconn *pg)
+{
+	struct pollfd p = {.fd = PQsocket(pg), .events = POLLIN};
+	return p.fd < 0 || poll(&p, 1, 0) != 0;
+}
+
+/*
  * Makes a lent connection usable if it can: one the server dropped while it
- * was idle (a restart) is noticed here by reading what is waiting on its
- * socket (without blocking), and a broken one is reset (a new session: its
- * prepared statements are gone). A reset that fails leaves it broken: its
- * calls answer PP_EUNAVAIL and the next acquire tries again.
+ * was idle in the pool is noticed here (without a round trip), and a broken
+ * one is reset (a new session: its prepared statements are gone). A reset
+ * that fails leaves it broken: its calls answer PP_EUNAVAIL and the next
+ * acquire tries again.
  */
 static void revive(struct store_conn *c)
 {
-	if (!c->broken && (PQconsumeInput(c->pg) == 0 || PQstatus(c->pg) == CONNECTION_BAD))
-		c->broken = 1;
+	if (!c->broken && (PQstatus(c->pg) != CONNECTION_OK || idle_conn_closed(c->pg)))
+		mark_broken(c);
 	if (!c->broken)
 		return;
 	PQreset(c->pg);

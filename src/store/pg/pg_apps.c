@@ -225,7 +225,8 @@ int pg_formation_set(struct store_conn *c, const char *app_id, const char *owner
 	                       4, p, 0);
 	if (rc)
 		return rc;
-	const char *h[6] = {app_id,  owner_id, f->type, pg_i64(b1, f->amount),
+	const char *h[6] = {app_id,  owner_id,
+	                    f->type, pg_i64(b1, f->amount),
 	                    f->size, pg_i64(b2, changed_at - changed_at % 1000)};
 	return pg_exec_write(c,
 	                     "INSERT INTO formation_history(app_id, owner_id, type, amount, size, "

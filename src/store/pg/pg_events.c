@@ -195,7 +195,8 @@ static int scrub_pass(struct store_conn *c, const char *user_id, const char *sub
 			char *txt = json_dumps(v, JSON_COMPACT);
 			if (txt) {
 				const char *u[2] = {txt, PQgetvalue(r, i, 0)};
-				rc = pg_exec_write(c, "UPDATE events SET type_data = $1 WHERE id = $2",
+				rc = pg_exec_write(c,
+				                   "UPDATE events SET type_data = $1 WHERE id = $2",
 				                   2, u, 0);
 				free(txt);
 			}
@@ -246,8 +247,7 @@ int pg_event_subjects_forget(struct store_conn *c, const char *user_id, const ch
 	"e.app_name, e.type_data FROM events e LEFT JOIN users u ON u.id = e.user_id "
 
 /* One integer of a one-row query (0 when the row is missing). */
-static int one_i64(struct store_conn *c, const char *sql, int n, const char *const *p,
-                   int64_t *out)
+static int one_i64(struct store_conn *c, const char *sql, int n, const char *const *p, int64_t *out)
 {
 	PGresult *r = NULL;
 	int rc = pg_exec_row(c, sql, n, p, &r);
@@ -287,13 +287,14 @@ static int count_window(struct store_conn *c, const struct event_query *q, int64
 	/* the timeline's counter, less what came after the anchor */
 	int64_t n = 0, newer = 0;
 	const char *s[2] = {q->user_id ? "u:" : "a:", key};
-	if ((rc = one_i64(c, "SELECT n FROM event_counts WHERE scope = $1::text || $2::text", 2, s, &n)))
+	if ((rc = one_i64(c, "SELECT n FROM event_counts WHERE scope = $1::text || $2::text", 2, s,
+	                  &n)))
 		return rc;
 	const char *p[2] = {key, pg_i64(b1, q->anchor)};
 	rc = q->user_id ? one_i64(c, "SELECT COUNT(*) FROM events WHERE user_id = $1 AND id > $2",
 	                          2, p, &newer)
-	                : one_i64(c, "SELECT COUNT(*) FROM events WHERE app_id = $1 AND id > $2",
-	                          2, p, &newer);
+	                : one_i64(c, "SELECT COUNT(*) FROM events WHERE app_id = $1 AND id > $2", 2,
+	                          p, &newer);
 	if (rc)
 		return rc;
 	*total = n - newer;
@@ -508,10 +509,9 @@ int pg_mail_count_to(struct store_conn *c, const char *addr, const char *subject
 	 * transaction: a lock per recipient (hashed) makes that one step for the
 	 * other nodes writing to the same address */
 	if (c->in_tx == STORE_TX_WRITE &&
-	    (rc = exec_discard(c,
-	                       "SELECT pg_advisory_xact_lock(" PG_LOCK_MAIL_TO
-	                       ", hashtext(lower($1)))",
-	                       1, p)))
+	    (rc = exec_discard(
+	             c, "SELECT pg_advisory_xact_lock(" PG_LOCK_MAIL_TO ", hashtext(lower($1)))", 1,
+	             p)))
 		return rc;
 	p[2] = pg_i64(b, since);
 	return count_row(c,
