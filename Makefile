@@ -92,14 +92,15 @@ test-unit: $(UNIT_BIN)
 test-api: all
 	PAASPORT_BIN=$(CURDIR)/$(BIN) PAASPORT_WEB_DIR=$(CURDIR)/web $(PY) -m pytest -q -p no:cacheprovider tests/api
 
-# The PostgreSQL passes: the store conformance suite and the API suite (with the
+# The PostgreSQL passes: the store suites (tests/unit/test_store*.c) and the API suite (with the
 # multi-node and fault tests, skipped on SQLite) on one throw-away cluster that
 # scripts/pg-test.sh starts and removes; each server of the suite gets a database of
-# its own. PG_JOBS=N spreads the API suite's files over N pytest-xdist workers.
-PG_JOBS ?= 1
+# its own. The API files are spread over PG_JOBS pytest-xdist workers (PG_JOBS=1: in turn).
+PG_JOBS ?= 2
 PG_XDIST = $(if $(filter-out 1,$(PG_JOBS)),-n $(PG_JOBS) --dist loadfile)
-test-unit-pg: $(B)/tests/test_store
-	scripts/pg-test.sh $(B)/tests/test_store
+PG_UNIT_BIN = $(filter $(B)/tests/test_store%,$(UNIT_BIN))
+test-unit-pg: $(PG_UNIT_BIN)
+	scripts/pg-test.sh bash -c 'set -e; for t in $(PG_UNIT_BIN); do echo "== $$t (PostgreSQL)"; $$t; done'
 
 test-api-pg: all
 	PAASPORT_TEST_ENGINE=postgresql PAASPORT_BIN=$(CURDIR)/$(BIN) PAASPORT_WEB_DIR=$(CURDIR)/web \
