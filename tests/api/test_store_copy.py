@@ -21,8 +21,8 @@ import pytest
 import requests
 
 import pgcluster
-from conftest import (BIN, PASSWORD, Client, Server, browser_client, new_token, signup,
-                      user_client)
+from conftest import (BIN, PASSWORD, Client, Server, browser_client, confirm_signup, new_token,
+                      signup, user_client)
 from pgcluster import IS_PG
 from test_apps import create_app, invite, join
 
@@ -109,6 +109,7 @@ def populate(server):
         "email": name + "@example.com", "username": name, "password": PASSWORD,
         "referral_code": code}}, timeout=30)
     assert r.status_code == 201, r.text
+    confirm_signup(server, name + "@example.com")  # the owner follows the mailed link
     referred = Client(server, new_token(server, name)["token"])  # users.referred_by
     made = create_app(a)
     app = made["name"]
