@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "api/render.h"
 #include "core/sessions.h"
+#include "core/tfa.h"
 #include "util/err.h"
 #include "util/jx.h"
 
@@ -32,9 +33,15 @@ int api_session_create(struct req *r)
 	if (jx_opt_str(r->json, "login", &login) || jx_opt_str(r->json, "password", &password) ||
 	    !login || !password)
 		return api_fail(r, PP_EINVAL, "login and password must be strings");
+	/* the second factor: a string, or a number as the npm client sends it */
+	char otp[TFA_ATTEMPT_MAX] = "";
+	json_t *o = json_object_get(r->json, "otp");
+	if (o && !json_is_null(o) && tfa_attempt_text(o, otp) != 0)
+		return api_fail(r, PP_EINVAL, "otp must be a string or a number");
 	struct core_ctx cx = api_ctx(r);
-	rc = sessions_login(&cx, login, password, r->auth == AUTH_SESSION ? &r->session : NULL, &u,
-	                    &s, secret, &res, &r->fail.retry_ms);
+	rc = sessions_login(&cx, login, password, otp, r->auth == AUTH_SESSION ? &r->session : NULL,
+	                    &u, &s, secret, &res, &r->fail.retry_ms);
+	sodium_memzero(otp, sizeof otp);
 	if (rc)
 		return api_rc(r, rc, "session");
 	if (res != LOGIN_OK)

@@ -19,6 +19,7 @@
 #define PP_ACCOUNTS_H
 
 #include "core/core.h"
+#include "core/login.h"
 #include "crypto/rand.h"
 
 #include <jansson.h>
@@ -46,7 +47,8 @@ int accounts_signup(const struct core_ctx *cx, const struct accounts_signup *in,
 struct accounts_profile {
 	const char *username, *email, *fullname, *company, *location; /* NULL: unchanged */
 	const char *password, *password_confirmation, *current_password;
-	int newsletter; /* 0/1, -1: unchanged */
+	const char *otp; /* a 2FA code (NULL: none): a new email needs one when 2FA is on */
+	int newsletter;  /* 0/1, -1: unchanged */
 };
 
 /*
@@ -82,9 +84,14 @@ int accounts_email_cancel(const struct core_ctx *cx, const char *token, json_t *
 int accounts_reset_request(const struct core_ctx *cx, const char *email);
 
 /* Sets the password of the reset link's account, signs out every session, clears
- * the lock and voids the other reset, email and unlock links. */
+ * the lock and voids the other reset, email and unlock links. An account with 2FA
+ * needs otp too (a TOTP or recovery code; NULL: none), checked as a login's
+ * (login_second_factor) before anything changes: *second is then LOGIN_NEED_OTP
+ * (missing or wrong), LOGIN_LOCKED or LOGIN_THROTTLED (*retry_ms), and nothing is
+ * done (the link stays usable); LOGIN_OK otherwise. */
 int accounts_reset_perform(const struct core_ctx *cx, const char *token, const char *password,
-                           json_t *errors);
+                           const char *otp, json_t *errors, enum login_result *second,
+                           int64_t *retry_ms);
 
 /* Unlocks the account of a mailed unlock link (clears the failure count and the
  * lock) and records login_unlock_success. */

@@ -23,17 +23,16 @@ int pg_tfa_get(struct store_conn *c, const char *user_id, int for_update, struct
 {
 	const char *p[] = {user_id};
 	PGresult *res = NULL;
-	int rc = for_update
-	                 ? pg_exec_row(c,
-	                               "SELECT user_id, CASE WHEN enabled THEN 1 ELSE 0 END, "
-	                               "secret, pending, last_step, created_at, enabled_at "
-	                               "FROM user_tfa WHERE user_id = $1 FOR UPDATE",
-	                               1, p, &res)
-	                 : pg_exec_row(c,
-	                               "SELECT user_id, CASE WHEN enabled THEN 1 ELSE 0 END, "
-	                               "secret, pending, last_step, created_at, enabled_at "
-	                               "FROM user_tfa WHERE user_id = $1",
-	                               1, p, &res);
+	int rc = for_update ? pg_exec_row(c,
+	                                  "SELECT user_id, CASE WHEN enabled THEN 1 ELSE 0 END, "
+	                                  "secret, pending, last_step, created_at, enabled_at "
+	                                  "FROM user_tfa WHERE user_id = $1 FOR UPDATE",
+	                                  1, p, &res)
+	                    : pg_exec_row(c,
+	                                  "SELECT user_id, CASE WHEN enabled THEN 1 ELSE 0 END, "
+	                                  "secret, pending, last_step, created_at, enabled_at "
+	                                  "FROM user_tfa WHERE user_id = $1",
+	                                  1, p, &res);
 	if (rc == 0) {
 		memset(t, 0, sizeof *t);
 		pg_col_text(res, 0, 0, t->user_id, sizeof t->user_id);
@@ -62,11 +61,12 @@ int pg_tfa_enable(struct store_conn *c, const char *user_id, int64_t step, int64
 {
 	char a[PG_I64_BUF], b[PG_I64_BUF];
 	const char *p[] = {pg_i64(a, step), pg_i64(b, now), user_id};
-	return pg_exec_write(c,
-	                     "UPDATE user_tfa SET secret = pending, pending = NULL, enabled = TRUE, "
-	                     "last_step = $1, enabled_at = $2 WHERE user_id = $3 AND pending IS "
-	                     "NOT NULL",
-	                     3, p, 1);
+	return pg_exec_write(
+	        c,
+	        "UPDATE user_tfa SET secret = pending, pending = NULL, enabled = TRUE, "
+	        "last_step = $1, enabled_at = $2 WHERE user_id = $3 AND pending IS "
+	        "NOT NULL",
+	        3, p, 1);
 }
 
 int pg_tfa_set_step(struct store_conn *c, const char *user_id, int64_t step)
