@@ -57,7 +57,8 @@ static int open_secret(const struct core_ctx *cx, const char *sealed,
 	if (rc == 0)
 		rc = sealed_open_b64(key, sealed, secret, TOTP_SECRET_BYTES, n);
 	sodium_memzero(key, sizeof key);
-	return rc == PP_EAUTH || rc == PP_EINVAL ? PP_EIO : rc; /* a damaged row: not the user's fault */
+	return rc == PP_EAUTH || rc == PP_EINVAL ? PP_EIO
+	                                         : rc; /* a damaged row: not the user's fault */
 }
 
 /* Inside the caller's write transaction: 10 new recovery codes replace the old ones. */

@@ -23,8 +23,8 @@ int sq_tfa_get(struct store_conn *c, const char *user_id, int for_update, struct
 		t->last_step = sqlite3_column_int64(st, 4);
 		t->created_at = sqlite3_column_int64(st, 5);
 		t->enabled_at = sqlite3_column_int64(st, 6);
-		sq_done(st);
 	}
+	sq_done(st);
 	return rc;
 }
 
@@ -108,10 +108,9 @@ int sq_tfa_codes_left(struct store_conn *c, const char *user_id, int *left)
 	sq_bind_text(st, 1, user_id);
 	int rc = sq_step_row(c, st);
 	*left = 0;
-	if (rc == 0) {
+	if (rc == 0)
 		*left = sqlite3_column_int(st, 0);
-		sq_done(st);
-	}
+	sq_done(st);
 	return rc;
 }
 
