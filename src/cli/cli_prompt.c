@@ -70,10 +70,6 @@ int cli_prompt_line(const char *prompt, int echo, char *out, size_t cap)
 	if (cap == 0)
 		return PP_ETOOBIG;
 	out[0] = 0;
-	if (tty) {
-		fputs(prompt, stderr);
-		fflush(stderr);
-	}
 	if (tty && !echo && tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
 		caught_signal = 0;
 		memset(&sa, 0, sizeof sa);
@@ -88,6 +84,12 @@ int cli_prompt_line(const char *prompt, int echo, char *out, size_t cap)
 		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
 		quiet_on = 1;
+	}
+	/* the prompt only once the echo is off: TCSAFLUSH drops what was typed before
+	 * it, so a prompt shown earlier could let an answer typed at once be lost */
+	if (tty) {
+		fputs(prompt, stderr);
+		fflush(stderr);
 	}
 	rc = read_line(out, cap);
 	if (quiet_on) {
