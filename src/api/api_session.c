@@ -22,6 +22,14 @@ static void set_cookie(struct req *r, const char *value, int max_age_s)
 	reply_header(r, "Set-Cookie", c);
 }
 
+/* Whether r->user has 2FA on, for the user object (off when it cannot be read). */
+static int tfa_on(struct req *r)
+{
+	struct tfa_state st;
+	struct core_ctx cx = api_ctx(r);
+	return tfa_state(&cx, r->user.id, &st) == 0 && st.enabled;
+}
+
 int api_session_create(struct req *r)
 {
 	const char *login = NULL, *password = NULL;
@@ -50,8 +58,8 @@ int api_session_create(struct req *r)
 	set_cookie(r, secret, (int)(SESSIONS_MAX_MS / 1000));
 	sodium_memzero(secret, sizeof secret);
 	reply_json(r, 200,
-	           json_pack("{s:o, s:s, s:o}", "user", render_user(&u, r->app->cfg), "csrf_token",
-	                     s.csrf_token, "session", render_session(&s, s.id)));
+	           json_pack("{s:o, s:s, s:o}", "user", render_user_tfa(&u, r->app->cfg, tfa_on(r)),
+	                     "csrf_token", s.csrf_token, "session", render_session(&s, s.id)));
 	return 0;
 }
 
@@ -61,8 +69,9 @@ int api_session_show(struct req *r)
 		return api_fail(r, PP_EAUTH,
 		                "no browser session (this endpoint is for the dashboard)");
 	reply_json(r, 200,
-	           json_pack("{s:o, s:s, s:o}", "user", render_user(&r->user, r->app->cfg),
-	                     "csrf_token", r->session.csrf_token, "session",
+	           json_pack("{s:o, s:s, s:o}", "user",
+	                     render_user_tfa(&r->user, r->app->cfg, tfa_on(r)), "csrf_token",
+	                     r->session.csrf_token, "session",
 	                     render_session(&r->session, r->session.id)));
 	return 0;
 }

@@ -7,6 +7,7 @@ the lock-out with wrong codes, the password reset and the email change needing a
 The codes are computed here from the secret the server shows (RFC 6238 with hmac,
 hashlib and struct), at the server's clock (the test clock: server.advance())."""
 import base64
+import concurrent.futures
 import hashlib
 import hmac
 import re
@@ -163,6 +164,7 @@ def test_logins_need_a_code_only_after_the_right_password(server):
     r = session_login(server, name, otp=code)
     assert r.status_code == 200, r.text
     assert r.json()["user"]["username"] == name
+    assert r.json()["user"]["tfa_enabled"] is True
     r = session_login(server, name, otp=code)
     assert r.status_code == 401 and r.json() == OTP_REQUIRED
 
@@ -392,3 +394,17 @@ def test_collaborators_show_tfa_status(server):
     by_user = {c["user_id"]: c for c in lst}
     assert by_user[member.user["id"]]["tfa_status"] is True
     assert by_user[owner.user["id"]]["tfa_status"] is False
+
+
+def test_one_code_racing_on_many_connections_is_accepted_once(server):
+    """The last used step is written in the transaction that accepts the code, the row
+    locked: of simultaneous logins with the same code exactly one gets in."""
+    u = user_client(server)
+    secret, _ = enable(server, u)
+    code = fresh_code(server, secret)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: basic_token(server, u.user["username"], otp=code),
+                                range(6)))
+    statuses = sorted(r.status_code for r in answers)
+    assert statuses == [201] + [401] * 5, [r.text for r in answers]
+    assert all(r.json() == OTP_REQUIRED for r in answers if r.status_code == 401)
