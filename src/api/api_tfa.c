@@ -8,7 +8,6 @@
 #include "api/api.h"
 #include "api/render.h"
 #include "core/tfa.h"
-#include "crypto/qrsvg.h"
 #include "util/err.h"
 #include "util/jx.h"
 
@@ -68,7 +67,7 @@ int api_tfa_create(struct req *r)
 		return api_invalid1(r, "provider", "is not supported (only totp)");
 	struct tfa_enrolment e;
 	struct buf svg;
-	buf_init(&svg, QRSVG_SVG_MAX);
+	buf_init(&svg, TFA_QR_SVG_MAX);
 	struct core_ctx cx = api_ctx(r);
 	int rc = tfa_begin(&cx, &r->user, &e, &svg);
 	if (rc == PP_ECONFLICT)

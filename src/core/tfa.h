@@ -18,14 +18,16 @@
 
 #include "core/core.h"
 #include "core/login.h"
+#include "crypto/qrsvg.h"
 #include "crypto/totp.h"
 #include "util/buf.h"
 
 #include <jansson.h>
 
 #define TFA_PROVIDER    "totp"
-#define TFA_ISSUER      "paasport" /* the issuer an authenticator app shows */
-#define TFA_ATTEMPT_MAX 65         /* bytes of an attempt (code or recovery code), + NUL */
+#define TFA_ISSUER      "paasport"    /* the issuer an authenticator app shows */
+#define TFA_ATTEMPT_MAX 65            /* bytes of an attempt (code or recovery code), + NUL */
+#define TFA_QR_SVG_MAX  QRSVG_SVG_MAX /* the cap of tfa_begin's qr_svg buffer */
 
 struct tfa_state {
 	int enabled;
@@ -58,7 +60,7 @@ struct tfa_enrolment {
 /*
  * Starts (or restarts) enrolment: a new secret, kept pending until tfa_validate.
  * e receives the secret's texts, qr_svg (buf_init'ed by the caller, cap
- * QRSVG_SVG_MAX) the QR code of the URI. PP_ECONFLICT when 2FA is already on.
+ * TFA_QR_SVG_MAX) the QR code of the URI. PP_ECONFLICT when 2FA is already on.
  */
 int tfa_begin(const struct core_ctx *cx, const struct user_rec *u, struct tfa_enrolment *e,
               struct buf *qr_svg);

@@ -2,7 +2,8 @@
 // log in, turn 2FA on from the Security page by reading the key shown on the page
 // and computing the codes here (RFC 6238), see the recovery codes (copy, download),
 // log out, log in with a code (the login form's second step, a wrong code first),
-// log out, log in with a recovery code. Fails on any console error or CSP
+// log out, log in with a recovery code; then the reset link asks for a code too
+// (mails are read from the server's stderr, where it logs them without SMTP). Fails on any console error or CSP
 // violation. The server runs with PAASPORT_TEST_CLOCK=1: each code is computed for
 // a fresh 30-second step (POST /v1/_test/clock), as a code is accepted once.
 // Usage: PAASPORT_BIN=/path/to/bin node tests/browser/tfa.mjs
@@ -149,6 +150,7 @@ async function main() {
 
   const rnd = Math.random().toString(36).slice(2, 8);
   const user = { email: `tfa-${rnd}@example.com`, username: `tfa-${rnd}`, password: 'correct horse battery staple' };
+  const mails = [];
   let page;
   let secret;
   let codes;
@@ -185,7 +187,21 @@ async function main() {
           PAASPORT_PWHASH_OPSLIMIT: '1',
           PAASPORT_TEST_CLOCK: '1',
         },
-        stdio: ['ignore', 'ignore', 'ignore'],
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let partial = '';
+      server.stderr.on('data', (d) => {
+        partial += d.toString();
+        const lines = partial.split('\n');
+        partial = lines.pop();
+        for (const line of lines) {
+          try {
+            const j = JSON.parse(line);
+            if (typeof j.msg === 'string' && j.msg.startsWith('mail') && typeof j.body === 'string') mails.push(j);
+          } catch {
+            /* not JSON */
+          }
+        }
       });
       await until(async () => (await fetch(`${base}/healthz`)).ok, 'paasportd answers /healthz', 10000);
       const r = await fetch(`${base}/v1/users`, {
@@ -290,6 +306,35 @@ async function main() {
       await expectH1('Profile');
       await menu('Security');
       await until(async () => /9 recovery codes left/.test(await page.locator('.tfa-status').textContent()), '9 codes left');
+    });
+
+    await step('the reset link asks for a code before changing the password', async () => {
+      await logout();
+      const r = await fetch(`${base}/v1/users/password/reset`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: user.email }),
+      });
+      assert(r.status === 202, `reset request: ${r.status}`);
+      const token = await until(() => {
+        const m = mails.filter((x) => x.to === user.email).map((x) => x.body.match(/#\/reset-password\/(\S+)/)).find(Boolean);
+        return m && m[1];
+      }, 'the reset mail');
+      await page.goto(`${base}/#/reset-password/${token}`);
+      await expectH1('Choose a new password');
+      user.password = 'a brand new horse battery';
+      await page.getByLabel('New password', { exact: true }).fill(user.password);
+      await page.getByLabel('New password again').fill(user.password);
+      await page.getByRole('button', { name: 'Change the password' }).click();
+      await page.getByLabel('Authentication code').waitFor();
+      assert(/two-factor/.test(await page.locator('.form-error').textContent()), 'the page says why');
+      await page.getByLabel('Authentication code').fill(await freshCode(secret));
+      await page.getByRole('button', { name: 'Change the password' }).click();
+      await expectH1('Log in');
+      await passwordStep();
+      await page.getByLabel('Authentication code').fill(await freshCode(secret));
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await expectH1('Profile');
     });
 
     await step('no console error, page error or CSP violation', async () => {
