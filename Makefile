@@ -108,6 +108,7 @@ test-api-pg: all
 
 test-browser: all
 	PAASPORT_BIN=$(CURDIR)/$(BIN) node tests/browser/run.mjs
+	PAASPORT_BIN=$(CURDIR)/$(BIN) node tests/browser/tfa.mjs
 
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 test-asan:

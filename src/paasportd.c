@@ -9,6 +9,7 @@
 #include "core/housekeeping.h"
 #include "crypto/jwtcache.h"
 #include "crypto/pw.h"
+#include "crypto/totp.h"
 #include "http/http.h"
 #include "api/metrics.h"
 #include "util/ratelimit.h"
@@ -84,6 +85,10 @@ int main(int argc, char **argv)
 		return 2;
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		fprintf(stderr, "paasportd: cannot initialise libsodium/libcurl\n");
+		return 1;
+	}
+	if (totp_global_init() != 0) {
+		fprintf(stderr, "paasportd: cannot initialise liboath\n");
 		return 1;
 	}
 	/* signals: SIGPIPE ignored (MHD installs no handler); TERM/INT waited for */

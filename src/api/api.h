@@ -61,6 +61,12 @@ int api_users_delete_confirm(struct req *r);
 int api_events_list(struct req *r);
 int api_app_events_list(struct req *r);
 int api_event_types(struct req *r);
+/* api_tfa.c */
+int api_tfa_show(struct req *r);
+int api_tfa_create(struct req *r);
+int api_tfa_validate(struct req *r);
+int api_tfa_delete(struct req *r);
+int api_tfa_codes(struct req *r);
 /* api_system.c */
 int api_healthz(struct req *r);
 int api_metrics(struct req *r);
@@ -82,7 +88,10 @@ int api_fail_extra(struct req *r, int rc, const char *msg, json_t *extra);
  * confirmed yet (the CONFIRMED route gate, and a use case's PP_EFORBIDDEN for it). */
 #define API_EMAIL_UNCONFIRMED "email_unconfirmed"
 int api_email_unconfirmed(struct req *r);
-/* What the login use case said, as a failure (LOGIN_BAD, LOGIN_LOCKED, LOGIN_THROTTLED). */
+/* The 401 message of a login that needs a second-factor code. */
+#define API_OTP_REQUIRED "OTP Required"
+/* What the login use case said, as a failure (LOGIN_BAD, LOGIN_LOCKED, LOGIN_THROTTLED,
+ * LOGIN_NEED_OTP). */
 int api_login_failure(struct req *r, enum login_result res);
 
 /* The time of day of the request, from the app's clock. */

@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "api/render.h"
 #include "core/collab.h"
+#include "core/tfa.h"
 #include "util/err.h"
 #include "util/jx.h"
 
@@ -17,8 +18,13 @@ int api_collab_list(struct req *r)
 	struct render_list l;
 	render_list_init(&l, r->app->cfg);
 	/* the owner first */
-	json_array_append_new(l.items, render_collab_owner(r->target));
-	int rc = collab_list(&cx, r->target, render_list_collab, &l);
+	struct tfa_state st;
+	int rc = tfa_state(&cx, r->target->owner_id, &st);
+	json_t *owner = render_collab_owner(r->target);
+	json_object_set_new(owner, "tfa_status", json_boolean(rc == 0 && st.enabled));
+	json_array_append_new(l.items, owner);
+	if (rc == 0)
+		rc = collab_list_tfa(&cx, r->target, render_list_collab_tfa, &l);
 	return render_list_reply(r, rc, &l, "collaborators", NULL, "collaborator");
 }
 

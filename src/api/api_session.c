@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "api/render.h"
 #include "core/sessions.h"
+#include "core/tfa.h"
 #include "util/err.h"
 #include "util/jx.h"
 
@@ -21,6 +22,14 @@ static void set_cookie(struct req *r, const char *value, int max_age_s)
 	reply_header(r, "Set-Cookie", c);
 }
 
+/* Whether r->user has 2FA on, for the user object (off when it cannot be read). */
+static int tfa_on(struct req *r)
+{
+	struct tfa_state st;
+	struct core_ctx cx = api_ctx(r);
+	return tfa_state(&cx, r->user.id, &st) == 0 && st.enabled;
+}
+
 int api_session_create(struct req *r)
 {
 	const char *login = NULL, *password = NULL;
@@ -32,9 +41,15 @@ int api_session_create(struct req *r)
 	if (jx_opt_str(r->json, "login", &login) || jx_opt_str(r->json, "password", &password) ||
 	    !login || !password)
 		return api_fail(r, PP_EINVAL, "login and password must be strings");
+	/* the second factor: a string, or a number as the npm client sends it */
+	char otp[TFA_ATTEMPT_MAX] = "";
+	json_t *o = json_object_get(r->json, "otp");
+	if (o && !json_is_null(o) && tfa_attempt_text(o, otp) != 0)
+		return api_fail(r, PP_EINVAL, "otp must be a string or a number");
 	struct core_ctx cx = api_ctx(r);
-	rc = sessions_login(&cx, login, password, r->auth == AUTH_SESSION ? &r->session : NULL, &u,
-	                    &s, secret, &res, &r->fail.retry_ms);
+	rc = sessions_login(&cx, login, password, otp, r->auth == AUTH_SESSION ? &r->session : NULL,
+	                    &u, &s, secret, &res, &r->fail.retry_ms);
+	sodium_memzero(otp, sizeof otp);
 	if (rc)
 		return api_rc(r, rc, "session");
 	if (res != LOGIN_OK)
@@ -43,8 +58,8 @@ int api_session_create(struct req *r)
 	set_cookie(r, secret, (int)(SESSIONS_MAX_MS / 1000));
 	sodium_memzero(secret, sizeof secret);
 	reply_json(r, 200,
-	           json_pack("{s:o, s:s, s:o}", "user", render_user(&u, r->app->cfg), "csrf_token",
-	                     s.csrf_token, "session", render_session(&s, s.id)));
+	           json_pack("{s:o, s:s, s:o}", "user", render_user_tfa(&u, r->app->cfg, tfa_on(r)),
+	                     "csrf_token", s.csrf_token, "session", render_session(&s, s.id)));
 	return 0;
 }
 
@@ -54,8 +69,9 @@ int api_session_show(struct req *r)
 		return api_fail(r, PP_EAUTH,
 		                "no browser session (this endpoint is for the dashboard)");
 	reply_json(r, 200,
-	           json_pack("{s:o, s:s, s:o}", "user", render_user(&r->user, r->app->cfg),
-	                     "csrf_token", r->session.csrf_token, "session",
+	           json_pack("{s:o, s:s, s:o}", "user",
+	                     render_user_tfa(&r->user, r->app->cfg, tfa_on(r)), "csrf_token",
+	                     r->session.csrf_token, "session",
 	                     render_session(&r->session, r->session.id)));
 	return 0;
 }

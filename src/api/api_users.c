@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "api/render.h"
 #include "core/accounts.h"
+#include "core/tfa.h"
 #include "mail/mailer.h"
 #include "mail/templates.h"
 #include "util/err.h"
@@ -59,7 +60,14 @@ int api_users_create(struct req *r)
 
 int api_users_self(struct req *r)
 {
-	return reply_user(r, 200, &r->user);
+	struct tfa_state st;
+	struct core_ctx cx = api_ctx(r);
+	int rc = tfa_state(&cx, r->user.id, &st);
+	if (rc)
+		return api_rc(r, rc, "user");
+	reply_json(r, 200,
+	           json_pack("{s:o}", "user", render_user_tfa(&r->user, r->app->cfg, st.enabled)));
+	return 0;
 }
 
 int api_users_update(struct req *r)
@@ -75,6 +83,12 @@ int api_users_update(struct req *r)
 	    jx_opt_bool(in, "email_newsletter", &p.newsletter))
 		return api_fail(r, PP_EINVAL,
 		                "profile fields must be strings (email_newsletter a boolean)");
+	/* a 2FA code (an email change needs one when 2FA is on): string or number */
+	char otp[TFA_ATTEMPT_MAX] = "";
+	json_t *o = json_object_get(in, "otp");
+	if (o && !json_is_null(o) && tfa_attempt_text(o, otp) != 0)
+		return api_invalid1(r, "otp", "is invalid");
+	p.otp = otp[0] ? otp : NULL;
 	struct core_ctx cx = api_ctx(r);
 	json_t *errors = json_object();
 	int rc = accounts_update(&cx, &r->user, r->auth == AUTH_SESSION ? r->session.id : NULL, &p,
@@ -163,10 +177,19 @@ int api_users_reset_perform(struct req *r)
 	const char *token = link_token(r->json), *password = NULL;
 	if (!token || jx_opt_str(r->json, "password", &password) || !password)
 		return api_fail(r, PP_EINVAL, "token and password must be non-empty strings");
+	/* the 2FA code of an account that has it: string or number */
+	char otp[TFA_ATTEMPT_MAX] = "";
+	json_t *o = json_object_get(r->json, "otp");
+	if (o && !json_is_null(o) && tfa_attempt_text(o, otp) != 0)
+		return api_fail(r, PP_EINVAL, "otp must be a string or a number");
 	struct core_ctx cx = api_ctx(r);
 	json_t *errors = json_object();
-	int rc = accounts_reset_perform(&cx, token, password, errors);
-	if (rc == 0)
+	enum login_result second = LOGIN_OK;
+	int rc = accounts_reset_perform(&cx, token, password, otp, errors, &second,
+	                                &r->fail.retry_ms);
+	if (rc == 0 && second != LOGIN_OK)
+		rc = api_login_failure(r, second);
+	else if (rc == 0)
 		reply_json(r, 200, json_pack("{s:s}", "message", "password changed, log in again"));
 	else
 		rc = failure(r, rc, errors);

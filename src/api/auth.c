@@ -81,7 +81,9 @@ static int auth_basic(struct req *r, const char *h)
 	}
 	struct core_ctx cx = api_ctx(r);
 	enum login_result res;
-	int rc = login_password(&cx, user, pass, &r->user, &res, &r->fail.retry_ms);
+	/* the second factor of a Basic login (Scalingo's header) */
+	const char *otp = req_header(r, "X-Authorization-OTP");
+	int rc = login_password_otp(&cx, user, pass, otp, &r->user, &res, &r->fail.retry_ms);
 	sodium_memzero(pass, sizeof pass);
 	if (rc == 0 && res == LOGIN_OK) {
 		r->auth = AUTH_BASIC;

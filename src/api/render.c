@@ -3,6 +3,7 @@
 #include "api/api.h"
 #include "core/apps.h"
 #include "core/events.h"
+#include "core/tfa.h"
 #include "model.h"
 #include "util/paging.h"
 #include "util/timeutil.h"
@@ -37,6 +38,20 @@ json_t *render_user(const struct user_rec *u, const struct config *cfg)
 	                 render_time(u->created_at), "tfa_enabled", 0, "suspended_at",
 	                 render_time(u->suspended_at), "suspension_reason",
 	                 str_or_null(u->suspension_reason), "referral_url", url, "flags");
+}
+
+json_t *render_user_tfa(const struct user_rec *u, const struct config *cfg, int tfa_enabled)
+{
+	json_t *o = render_user(u, cfg);
+	if (o)
+		json_object_set_new(o, "tfa_enabled", json_boolean(tfa_enabled));
+	return o;
+}
+
+json_t *render_tfa(const char *user_id, int enabled)
+{
+	return json_pack("{s:s, s:b, s:s}", "uuid", user_id, "enabled", enabled, "provider",
+	                 TFA_PROVIDER);
 }
 
 json_t *render_token(const struct token_rec *t, const char *secret)
@@ -118,6 +133,16 @@ json_t *render_collab(const struct collab_rec *k)
 	                 "expires_at", pending ? render_time(k->expires_at) : json_null());
 }
 
+json_t *render_collab_tfa(const struct collab_rec *k, int tfa_enabled)
+{
+	json_t *o = render_collab(k);
+	if (o)
+		json_object_set_new(o, "tfa_status",
+		                    strcmp(k->status, "accepted") == 0 ? json_boolean(tfa_enabled)
+		                                                       : json_null());
+	return o;
+}
+
 json_t *render_formation(const struct formation_rec *f, int n)
 {
 	json_t *arr = json_array();
@@ -183,6 +208,12 @@ void render_list_app(const struct app_rec *a, void *list)
 {
 	struct render_list *l = list;
 	json_array_append_new(l->items, render_app(a, l->cfg));
+}
+
+void render_list_collab_tfa(const struct collab_rec *k, int tfa_enabled, void *list)
+{
+	json_array_append_new(((struct render_list *)list)->items,
+	                      render_collab_tfa(k, tfa_enabled));
 }
 
 void render_list_collab(const struct collab_rec *k, void *list)

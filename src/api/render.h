@@ -11,6 +11,12 @@
 
 json_t *render_time(int64_t ms); /* ISO 8601 string, or null for 0 */
 json_t *render_user(const struct user_rec *u, const struct config *cfg);
+/* render_user with tfa_enabled as the account's 2FA state says. */
+json_t *render_user_tfa(const struct user_rec *u, const struct config *cfg, int tfa_enabled);
+/* The 2FA object of the Scalingo clients: {uuid, enabled, provider}. */
+json_t *render_tfa(const char *user_id, int enabled);
+/* A collaborator with tfa_status (null while the invitation is pending). */
+json_t *render_collab_tfa(const struct collab_rec *k, int tfa_enabled);
 json_t *render_token(const struct token_rec *t, const char *secret /* NULL = omit */);
 json_t *render_session(const struct session_rec *s, const char *current_id);
 json_t *render_event(const struct event_rec *e);
@@ -46,6 +52,7 @@ void render_list_init(struct render_list *l, const struct config *cfg);
 /* Callbacks appending one record to the struct render_list *list. */
 void render_list_app(const struct app_rec *a, void *list);
 void render_list_collab(const struct collab_rec *k, void *list);
+void render_list_collab_tfa(const struct collab_rec *k, int tfa_enabled, void *list);
 void render_list_event(const struct event_rec *e, void *list);
 void render_list_token(const struct token_rec *t, void *list);
 void render_list_session(const struct session_rec *s, void *list);

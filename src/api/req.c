@@ -168,6 +168,8 @@ int api_login_failure(struct req *r, enum login_result res)
 		return api_fail(r, PP_ELOCKED,
 		                "too many failed logins: the account is locked for a while, "
 		                "retry later or reset the password");
+	/* the exact text the Scalingo clients look for (go-scalingo IsOTPRequired) */
+	case LOGIN_NEED_OTP: return api_fail(r, PP_EAUTH, API_OTP_REQUIRED);
 	default: return api_fail(r, PP_EAUTH, "invalid credentials");
 	}
 }

@@ -69,6 +69,12 @@ const struct route api_routes[] = {
          PERM_COLLABORATE},
         {"DELETE", "/v1/apps/:app/collaborators/:id", api_collab_delete, AUTH, PERM_LEAVE},
 
+        {"GET", "/v1/client/tfa", api_tfa_show, AUTH, PERM_NONE},
+        {"POST", "/v1/client/tfa", api_tfa_create, AUTH | JOPT, PERM_NONE},
+        {"POST", "/v1/client/tfa/validate", api_tfa_validate, AUTH | JSON, PERM_NONE},
+        {"DELETE", "/v1/client/tfa", api_tfa_delete, AUTH | JOPT, PERM_NONE},
+        {"POST", "/v1/client/tfa/recovery_codes", api_tfa_codes, AUTH | JSON, PERM_NONE},
+
         {"GET", "/v1/events", api_events_list, AUTH, PERM_NONE},
         {"GET", "/v1/event_types", api_event_types, PUB, PERM_NONE},
 

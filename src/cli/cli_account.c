@@ -20,6 +20,7 @@
 #define LOGIN_MAX         256  /* bytes of the username or email typed at the prompt */
 #define PASSWORD_MAX      1024 /* bytes of a password: the server's Basic credentials cap */
 #define OTP_MAX           64   /* bytes of a two-factor code (or recovery code) */
+#define OTP_TRIES         3    /* codes asked for before giving up, as the reference CLI */
 #define HOSTNAME_MAX      256
 #define TOKEN_NAME_PREFIX "paasport CLI - "
 #define TOKEN_NAME_MAX    64 /* characters: the server's limit on token names */
@@ -182,8 +183,11 @@ static int login_password(struct cli_ctx *c)
 	        .basic_pass = password,
 	};
 	rc = cli_http_do(&rq, &rs, err);
-	if (rc == 0 && is_otp_required(&rs)) {
-		rc = cli_prompt_line("Two-factor authentication code: ", 1, otp, sizeof otp);
+	/* 2FA: the code the reference CLI asks for as "OTP: ", a few tries */
+	for (int tries = 0; rc == 0 && is_otp_required(&rs) && tries < OTP_TRIES; tries++) {
+		if (tries > 0)
+			cli_error("the code was not accepted");
+		rc = cli_prompt_line("OTP: ", 1, otp, sizeof otp);
 		if (rc == 0 && !otp[0])
 			rc = PP_ENOTFOUND;
 		if (rc) {

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/cli_account.h"
 #include "cli/cli_apps.h"
+#include "cli/cli_tfa.h"
 #include "util/err.h"
 
 #include <stdlib.h>
@@ -66,7 +67,9 @@ static const struct cli_cmd commands[] = {
          "(default ~/.config/paasport/auth.json, mode 0600). The password is never stored.\n"
          "When stdin is not a terminal, the username and password are read as two lines.\n"
          "An account whose email address is not confirmed yet cannot log in: follow the\n"
-         "link mailed at sign-up; login offers to mail it again (y/N, or --resend).",
+         "link mailed at sign-up; login offers to mail it again (y/N, or --resend).\n"
+         "With two-factor authentication on, the server answers OTP Required and the\n"
+         "code is asked for (\"OTP: \", a third line; up to 3 tries).",
          cli_account_login, 0, 0, 0, login_opts},
         {"logout", "", "Delete the stored credentials and revoke the CLI's API token", NULL,
          cli_account_logout, 0, 0, 0, NULL},
@@ -78,6 +81,16 @@ static const struct cli_cmd commands[] = {
          cli_account_tokens_renew, 1, 1, CLI_F_JSON, NULL},
         {"tokens-remove", "ID", "Revoke an API token", NULL, cli_account_tokens_remove, 1, 1, 0,
          NULL},
+        {"2fa", "", "Show whether two-factor authentication is on", NULL, cli_tfa_status, 0, 0,
+         CLI_F_JSON, NULL},
+        {"2fa-enable", "", "Turn on two-factor authentication (TOTP)",
+         "Prints the otpauth:// URI and the key to add to an authenticator app, reads a\n"
+         "first code from it (from stdin when it is not a terminal), then prints 10\n"
+         "single-use recovery codes, once. From then on `paasport login` asks for a code.",
+         cli_tfa_enable, 0, 0, 0, NULL},
+        {"2fa-disable", "", "Turn off two-factor authentication",
+         "Reads a current code from the authenticator app, or a recovery code.", cli_tfa_disable, 0,
+         0, 0, NULL},
         {"user-timeline", "", "List the events of your account, newest first", NULL,
          cli_account_user_timeline, 0, 0, CLI_F_JSON, timeline_opts},
         {"account-delete", "", "Ask for the deletion of your account (confirmed by a mailed link)",

@@ -321,6 +321,24 @@ int accounts_update(const struct core_ctx *cx, const struct user_rec *self,
 			goto out;
 		}
 	}
+	/* with 2FA on, a new email needs a code too (the address is how the account
+	 * is recovered) */
+	if (current == LOGIN_OK && new_email(self, in)) {
+		enum login_result f;
+		if ((rc = login_second_factor(cx, self, in->otp, &f, retry_ms)) != 0)
+			goto out;
+		if (f == LOGIN_LOCKED || f == LOGIN_THROTTLED) {
+			rc = f == LOGIN_LOCKED ? PP_ELOCKED : PP_EBUSY;
+			goto out;
+		}
+		if (f == LOGIN_NEED_OTP) {
+			jx_error_add(errors, "otp",
+			             in->otp && *in->otp ? "is invalid"
+			                                 : "is required to change the email");
+			rc = PP_EINVAL;
+			goto out;
+		}
+	}
 	profile_apply(self, in, current, errors, fields, u, &email_change);
 	if (json_object_size(errors)) {
 		rc = PP_EINVAL;
@@ -656,7 +674,8 @@ static int reset_open(const struct core_ctx *cx, const char *hash, const char *p
 }
 
 int accounts_reset_perform(const struct core_ctx *cx, const char *token, const char *password,
-                           json_t *errors)
+                           const char *otp, json_t *errors, enum login_result *second,
+                           int64_t *retry_ms)
 {
 	char hash[RAND_SHA256_HEX_LEN], pwh[PW_HASH_MAX] = "";
 	struct store_conn *db = cx->db;
@@ -667,9 +686,14 @@ int accounts_reset_perform(const struct core_ctx *cx, const char *token, const c
 	rand_sha256_hex(token, strlen(token), hash);
 	/* check first, hash without holding the write lock, then check again and
 	 * write: the link is consumed in the same transaction as the new hash */
+	*second = LOGIN_OK;
+	*retry_ms = 0;
 	if ((rc = reset_open(cx, hash, password, errors, &u)) != 0)
 		return rc;
 	store_tx_rollback(db);
+	/* the link does not bypass 2FA: its code first, before anything changes */
+	if ((rc = login_second_factor(cx, &u, otp, second, retry_ms)) != 0 || *second != LOGIN_OK)
+		goto out;
 	if ((rc = hash_password(cx, password, pwh)) != 0)
 		goto out;
 	if ((rc = reset_open(cx, hash, password, errors, &u)) != 0)

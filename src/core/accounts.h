@@ -19,6 +19,7 @@
 #define PP_ACCOUNTS_H
 
 #include "core/core.h"
+#include "core/login.h"
 #include "crypto/rand.h"
 
 #include <jansson.h>
@@ -55,7 +56,8 @@ int accounts_signup(const struct core_ctx *cx, const struct accounts_signup *in,
 struct accounts_profile {
 	const char *username, *email, *fullname, *company, *location; /* NULL: unchanged */
 	const char *password, *password_confirmation, *current_password;
-	int newsletter; /* 0/1, -1: unchanged */
+	const char *otp; /* a 2FA code (NULL: none): a new email needs one when 2FA is on */
+	int newsletter;  /* 0/1, -1: unchanged */
 };
 
 /*
@@ -112,9 +114,13 @@ int accounts_reset_request(const struct core_ctx *cx, const char *email);
  * the address (email_confirmed_at = now); when it was never proven by its holder
  * (a sign-up never confirmed, or an account older than the proof) every API
  * token is revoked and a pending email change dropped too: whoever signed up
- * with the address before its owner keeps nothing. */
+ * with the address before its owner keeps nothing. An account with 2FA needs otp too (a TOTP or
+ * recovery code; NULL: none), checked as a login's (login_second_factor) before anything changes:
+ * *second is then LOGIN_NEED_OTP (missing or wrong), LOGIN_LOCKED or LOGIN_THROTTLED (*retry_ms),
+ * and nothing is done (the link stays usable); LOGIN_OK otherwise. */
 int accounts_reset_perform(const struct core_ctx *cx, const char *token, const char *password,
-                           json_t *errors);
+                           const char *otp, json_t *errors, enum login_result *second,
+                           int64_t *retry_ms);
 
 /* Unlocks the account of a mailed unlock link (clears the failure count and the
  * lock) and records login_unlock_success. */

@@ -5,6 +5,7 @@
 #include "core/events.h"
 #include "core/mail_limits.h"
 #include "core/perm.h"
+#include "core/tfa.h"
 #include "core/valid.h"
 #include "crypto/rand.h"
 #include "mail/mailer.h"
@@ -41,6 +42,30 @@ int collab_list(const struct core_ctx *cx, const struct app_rec *a,
                 void (*cb)(const struct collab_rec *, void *), void *arg)
 {
 	return store_collab_list(cx->db, a->id, cb, arg);
+}
+
+struct tfa_walk {
+	const struct core_ctx *cx;
+	void (*cb)(const struct collab_rec *, int, void *);
+	void *arg;
+	int rc;
+};
+
+static void with_tfa(const struct collab_rec *k, void *p)
+{
+	struct tfa_walk *w = p;
+	struct tfa_state st = {0};
+	if (k->user_id[0] && w->rc == 0)
+		w->rc = tfa_state(w->cx, k->user_id, &st);
+	w->cb(k, st.enabled, w->arg);
+}
+
+int collab_list_tfa(const struct core_ctx *cx, const struct app_rec *a,
+                    void (*cb)(const struct collab_rec *, int tfa_enabled, void *), void *arg)
+{
+	struct tfa_walk w = {cx, cb, arg, 0};
+	int rc = store_collab_list(cx->db, a->id, with_tfa, &w);
+	return rc ? rc : w.rc;
 }
 
 int collab_invite(const struct core_ctx *cx, const struct user_rec *inviter,

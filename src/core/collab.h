@@ -17,6 +17,9 @@
 /* The collaborators of app a (not the owner), oldest first. */
 int collab_list(const struct core_ctx *cx, const struct app_rec *a,
                 void (*cb)(const struct collab_rec *, void *), void *arg);
+/* collab_list with each accepted collaborator's 2FA state (0 for a pending one). */
+int collab_list_tfa(const struct core_ctx *cx, const struct app_rec *a,
+                    void (*cb)(const struct collab_rec *, int tfa_enabled, void *), void *arg);
 
 /*
  * inviter invites email to app a (is_limited: 1 or 0): a pending collaborator

@@ -13,6 +13,7 @@
  */
 #include "core/erase.h"
 #include "mail/templates.h"
+#include "store/store_tfa.h"
 #include "store/store_acct.h"
 #include "store/store_apps.h"
 #include "store/store_events.h"
@@ -150,7 +151,8 @@ int erase_account(struct store_conn *c, const char *user_id, int64_t now)
 			goto out;
 	if ((rc = store_collab_mark_deleted(c, u.id)) ||
 	    (rc = store_session_delete_others(c, u.id, NULL)) ||
-	    (rc = store_token_delete_all(c, u.id)) || (rc = store_link_delete_all(c, u.id)))
+	    (rc = store_token_delete_all(c, u.id)) || (rc = store_link_delete_all(c, u.id)) ||
+	    (rc = store_tfa_delete(c, u.id)))
 		goto out;
 	/* its addresses (not another live account's): the invitations sent there and
 	 * never accepted, and every mail sent there */

@@ -108,6 +108,16 @@ json_t *events_data_collab(const struct collab_rec *k, int with_limited)
 	return c ? json_pack("{s:o}", "collaborator", c) : NULL;
 }
 
+json_t *events_data_tfa(const char *provider)
+{
+	return json_pack("{s:s}", "provider", provider);
+}
+
+json_t *events_data_tfa_recovery(const char *remote_ip, int codes_left)
+{
+	return json_pack("{s:s, s:i}", "remote_ip", remote_ip, "codes_left", codes_left);
+}
+
 /* ---- the catalogue ---- */
 
 /*
@@ -138,6 +148,13 @@ const struct event_type_info events_types[] = {
          "Account locked after too many failed logins" FROM_IP, "remote_ip"},
         {"login_unlock_success", "Account unlocked", "The mailed unlock link unlocked the account",
          "Unlocked the account with a mailed link" FROM_IP, "remote_ip"},
+        {"tfa_enabled", "Two-factor authentication on", "Two-factor authentication was turned on",
+         "Turned on two-factor authentication[ ({provider})]", "provider"},
+        {"tfa_disabled", "Two-factor authentication off",
+         "Two-factor authentication was turned off", "Turned off two-factor authentication", ""},
+        {"tfa_recovery_code_used", "Recovery code used",
+         "A two-factor recovery code replaced an authenticator code",
+         "Used a recovery code" FROM_IP " ({codes_left} left)", "remote_ip codes_left"},
         {"cancel_email_change", "Email change cancelled",
          "The link mailed to the old address cancelled a pending email change",
          "Cancelled an email change with a mailed link" FROM_IP, "remote_ip"},

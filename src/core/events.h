@@ -50,6 +50,11 @@ json_t *events_data_collab_accepted(const struct collab_rec *k, const char *emai
  * username is "n/a" while the invitation is pending. */
 json_t *events_data_collab(const struct collab_rec *k, int with_limited);
 
+/* tfa_enabled: {"provider"} */
+json_t *events_data_tfa(const char *provider);
+/* tfa_recovery_code_used: {"remote_ip", "codes_left"} */
+json_t *events_data_tfa_recovery(const char *remote_ip, int codes_left);
+
 /* ---- the catalogue ---- */
 
 struct event_type_info {

@@ -2,6 +2,7 @@
 #include "core/login.h"
 #include "core/accounts.h"
 #include "core/events.h"
+#include "core/tfa.h"
 #include "core/throttle.h"
 #include "crypto/pw.h"
 #include "crypto/rand.h"
@@ -102,7 +103,8 @@ static int record_failure(const struct core_ctx *cx, const struct user_rec *u)
  * events. success_event: recorded on success (NULL: none).
  */
 static int check_account(const struct core_ctx *cx, struct user_rec *u, const char *password,
-                         const char *success_event, enum login_result *res, int64_t *retry_ms)
+                         int second_factor, const char *otp, const char *success_event,
+                         enum login_result *res, int64_t *retry_ms)
 {
 	struct pw *pw = cx->app->pw;
 	int rc;
@@ -117,6 +119,19 @@ static int check_account(const struct core_ctx *cx, struct user_rec *u, const ch
 			return rc;
 		*res = LOGIN_BAD;
 		return 0;
+	}
+	if (second_factor) {
+		/* only now, the password being right: no oracle for the code without it;
+		 * the failure count is left as it is until the code is right too */
+		enum tfa_check t;
+		if ((rc = tfa_check(cx, u, otp, &t)) != 0)
+			return rc;
+		if (t == TFA_CHECK_BAD && (rc = record_failure(cx, u)) != 0)
+			return rc;
+		if (t == TFA_CHECK_MISSING || t == TFA_CHECK_BAD) {
+			*res = LOGIN_NEED_OTP;
+			return 0;
+		}
 	}
 	if ((rc = store_user_login_ok(cx->db, u->id)) != 0)
 		return rc;
@@ -136,6 +151,13 @@ static int check_account(const struct core_ctx *cx, struct user_rec *u, const ch
 int login_password(const struct core_ctx *cx, const char *login, const char *password,
                    struct user_rec *u, enum login_result *res, int64_t *retry_ms)
 {
+	return login_password_otp(cx, login, password, NULL, u, res, retry_ms);
+}
+
+int login_password_otp(const struct core_ctx *cx, const char *login, const char *password,
+                       const char *otp, struct user_rec *u, enum login_result *res,
+                       int64_t *retry_ms)
+{
 	int rc;
 
 	*retry_ms = 0;
@@ -150,7 +172,7 @@ int login_password(const struct core_ctx *cx, const char *login, const char *pas
 		return unknown_login(cx, login, password, res, retry_ms);
 	if (rc)
 		return rc;
-	return check_account(cx, u, password, "login_success", res, retry_ms);
+	return check_account(cx, u, password, 1, otp, "login_success", res, retry_ms);
 }
 
 int login_verify(const struct core_ctx *cx, const char *user_id, const char *password,
@@ -176,8 +198,57 @@ int login_verify(const struct core_ctx *cx, const char *user_id, const char *pas
 		rc = 0;
 		goto out;
 	}
-	rc = check_account(cx, &u, password, NULL, res, retry_ms);
+	rc = check_account(cx, &u, password, 0, NULL, NULL, res, retry_ms);
 out:
 	sodium_memzero(&u, sizeof u);
 	return rc;
+}
+
+int login_code_gate(const struct core_ctx *cx, const struct user_rec *u, enum login_result *res,
+                    int64_t *retry_ms)
+{
+	struct user_rec now;
+	int rc;
+	*retry_ms = 0;
+	if ((rc = throttled(cx, u->username, retry_ms)) != 0) {
+		if (rc != PP_EBUSY)
+			return rc;
+		*res = LOGIN_THROTTLED;
+		return 0;
+	}
+	/* the lock as it is now (u may have been read before this request's failures) */
+	if ((rc = store_user_get(cx->db, u->id, &now)) != 0)
+		return rc;
+	*res = LOGIN_OK;
+	if (now.locked_until > cx->now) {
+		*retry_ms = now.locked_until - cx->now;
+		*res = LOGIN_LOCKED;
+	}
+	sodium_memzero(&now, sizeof now);
+	return 0;
+}
+
+int login_code_failed(const struct core_ctx *cx, const struct user_rec *u)
+{
+	return record_failure(cx, u);
+}
+
+int login_second_factor(const struct core_ctx *cx, const struct user_rec *u, const char *otp,
+                        enum login_result *res, int64_t *retry_ms)
+{
+	struct tfa_state st;
+	enum tfa_check t;
+	int rc;
+	*retry_ms = 0;
+	*res = LOGIN_OK;
+	if ((rc = tfa_state(cx, u->id, &st)) != 0 || !st.enabled)
+		return rc;
+	if ((rc = login_code_gate(cx, u, res, retry_ms)) != 0 || *res != LOGIN_OK)
+		return rc;
+	if ((rc = tfa_check(cx, u, otp, &t)) != 0)
+		return rc;
+	if (t == TFA_CHECK_BAD && (rc = record_failure(cx, u)) != 0)
+		return rc;
+	*res = t == TFA_CHECK_MISSING || t == TFA_CHECK_BAD ? LOGIN_NEED_OTP : LOGIN_OK;
+	return 0;
 }

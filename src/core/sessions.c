@@ -27,8 +27,9 @@ static int session_open(const struct core_ctx *cx, const struct user_rec *u, str
 }
 
 int sessions_login(const struct core_ctx *cx, const char *login, const char *password,
-                   const struct session_rec *old, struct user_rec *u, struct session_rec *s,
-                   char secret[SESSIONS_SECRET_MAX], enum login_result *res, int64_t *retry_ms)
+                   const char *otp, const struct session_rec *old, struct user_rec *u,
+                   struct session_rec *s, char secret[SESSIONS_SECRET_MAX], enum login_result *res,
+                   int64_t *retry_ms)
 {
 	int rc;
 	secret[0] = 0;
@@ -38,7 +39,8 @@ int sessions_login(const struct core_ctx *cx, const char *login, const char *pas
 		*res = LOGIN_BAD;
 		return 0;
 	}
-	if ((rc = login_password(cx, login, password, u, res, retry_ms)) != 0 || *res != LOGIN_OK)
+	if ((rc = login_password_otp(cx, login, password, otp, u, res, retry_ms)) != 0 ||
+	    *res != LOGIN_OK)
 		return rc;
 	/* a new session id at every login; the one the browser had is dropped (best effort:
 	 * it expires anyway) */

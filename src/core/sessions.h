@@ -19,15 +19,17 @@
 #define SESSIONS_SECRET_MAX   RAND_SECRET_MAX
 
 /*
- * Checks login and password (login_password(), after a length check) and, on
+ * Checks login, password and the second factor otp (NULL: none; login_password_otp(),
+ * after a length check) and, on
  * LOGIN_OK, deletes the session old (may be NULL: the browser had none) and
  * opens a new one for *u from cx->ip and cx->user_agent: *s, and in secret the
  * cookie value (the caller wipes it). Returns 0 with *res set (*retry_ms for
  * LOGIN_LOCKED / LOGIN_THROTTLED), or a PP_E* code when the store failed.
  */
 int sessions_login(const struct core_ctx *cx, const char *login, const char *password,
-                   const struct session_rec *old, struct user_rec *u, struct session_rec *s,
-                   char secret[SESSIONS_SECRET_MAX], enum login_result *res, int64_t *retry_ms);
+                   const char *otp, const struct session_rec *old, struct user_rec *u,
+                   struct session_rec *s, char secret[SESSIONS_SECRET_MAX], enum login_result *res,
+                   int64_t *retry_ms);
 /* Ends the session id of user_id; one already gone is not an error. */
 int sessions_logout(const struct core_ctx *cx, const char *user_id, const char *id);
 /* Calls cb for each live session of user_id, newest first. */

@@ -142,3 +142,40 @@ int templates_collab_invite(struct templates_mail *m, const char *public_url, co
 	return templates_link(m, TEMPLATES_INVITE_SUBJECT, intro, public_url, "/#/invitation/",
 	                      token);
 }
+
+int templates_tfa_enabled(struct templates_mail *m)
+{
+	return fill(m, "Two-factor authentication is on",
+	            "%sTwo-factor authentication was just turned on for your paasport "
+	            "account: every password login now also needs a code from your "
+	            "authenticator app, or one of your recovery codes.\r\n\r\nKeep the "
+	            "recovery codes somewhere safe. If this was not you, reset your password "
+	            "and contact support.%s",
+	            HELLO, SIGNATURE);
+}
+
+int templates_tfa_disabled(struct templates_mail *m)
+{
+	return fill(m, "Two-factor authentication is off",
+	            "%sTwo-factor authentication was just turned off for your paasport "
+	            "account: a password alone now logs in.\r\n\r\nIf this was not you, "
+	            "reset your password now and turn it back on.%s",
+	            HELLO, SIGNATURE);
+}
+
+int templates_tfa_recovery_used(struct templates_mail *m, int left)
+{
+	if (left <= 0)
+		return fill(m, "You have no recovery codes left",
+		            "%sA recovery code was just used to log in to your paasport "
+		            "account. It was your last one: generate new recovery codes from "
+		            "the Security page now, or you may lose access to your account if "
+		            "you lose your authenticator.\r\n\r\nIf this was not you, reset your "
+		            "password now.%s",
+		            HELLO, SIGNATURE);
+	return fill(m, "A recovery code was used",
+	            "%sA recovery code was just used to log in to your paasport account "
+	            "instead of a code from your authenticator; %d unused code%s left.\r\n\r\n"
+	            "If this was not you, reset your password now.%s",
+	            HELLO, left, left == 1 ? " is" : "s are", SIGNATURE);
+}

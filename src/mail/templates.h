@@ -56,4 +56,11 @@ int templates_account_delete(struct templates_mail *m, const char *public_url,
 int templates_collab_invite(struct templates_mail *m, const char *public_url, const char *inviter,
                             const char *app_name, const char *token);
 
+/* Two-factor authentication was turned on (with 10 recovery codes) / off. */
+int templates_tfa_enabled(struct templates_mail *m);
+int templates_tfa_disabled(struct templates_mail *m);
+/* A recovery code replaced the authenticator's code; left codes remain (0: none,
+ * the mail then says so and asks for new ones). */
+int templates_tfa_recovery_used(struct templates_mail *m, int left);
+
 #endif

@@ -20,6 +20,7 @@
 #include "store/store_acct.h"
 #include "store/store_apps.h"
 #include "store/store_events.h"
+#include "store/store_tfa.h"
 
 /* clang-format off */
 #define STORE_OPS(X, XV) \
@@ -111,7 +112,15 @@
 	X(int, mail_delete_to_between, (struct store_conn *c, const char *addr, int64_t from, int64_t until), (c, addr, from, until)) \
 	X(int, mail_replace_text, (struct store_conn *c, const char *subject, const char *old, const char *repl, int64_t from, int64_t until), (c, subject, old, repl, from, until)) \
 	X(int, mail_count_to, (struct store_conn *c, const char *addr, const char *subject, int64_t since, int64_t *count, int64_t *oldest), (c, addr, subject, since, count, oldest)) \
-	X(int, event_count, (struct store_conn *c, const char *user_id, const char *type, const char *data_part, int64_t since, int64_t *count, int64_t *oldest), (c, user_id, type, data_part, since, count, oldest))
+	X(int, event_count, (struct store_conn *c, const char *user_id, const char *type, const char *data_part, int64_t since, int64_t *count, int64_t *oldest), (c, user_id, type, data_part, since, count, oldest)) \
+	X(int, tfa_get, (struct store_conn *c, const char *user_id, int for_update, struct tfa_rec *t), (c, user_id, for_update, t)) \
+	X(int, tfa_set_pending, (struct store_conn *c, const char *user_id, const char *sealed, int64_t now), (c, user_id, sealed, now)) \
+	X(int, tfa_enable, (struct store_conn *c, const char *user_id, int64_t step, int64_t now), (c, user_id, step, now)) \
+	X(int, tfa_set_step, (struct store_conn *c, const char *user_id, int64_t step), (c, user_id, step)) \
+	X(int, tfa_delete, (struct store_conn *c, const char *user_id), (c, user_id)) \
+	X(int, tfa_codes_replace, (struct store_conn *c, const char *user_id, const char *const *hashes, int n, int64_t now), (c, user_id, hashes, n, now)) \
+	X(int, tfa_code_use, (struct store_conn *c, const char *user_id, const char *hash, int64_t now, int *left), (c, user_id, hash, now, left)) \
+	X(int, tfa_codes_left, (struct store_conn *c, const char *user_id, int *left), (c, user_id, left))
 
 /* clang-format on */
 

@@ -129,8 +129,13 @@ static json_t *payload(const char *type)
 	strcpy(k.email, "bob@example.com");
 	strcpy(k.username, "bob");
 	k.is_limited = 1;
-	if (!strcmp(type, "new_user") || !strcmp(type, "new_app") || !strcmp(type, "delete_app"))
+	if (!strcmp(type, "new_user") || !strcmp(type, "new_app") || !strcmp(type, "delete_app") ||
+	    !strcmp(type, "tfa_disabled"))
 		return NULL;
+	if (!strcmp(type, "tfa_enabled"))
+		return events_data_tfa("totp");
+	if (!strcmp(type, "tfa_recovery_code_used"))
+		return events_data_tfa_recovery("127.0.0.1", 9);
 	if (!strcmp(type, "edit_profile")) {
 		json_t *f = json_pack("[ss]", "fullname", "company");
 		json_t *d = events_data_edit_profile(f);

@@ -22,7 +22,8 @@ static void test_utf8_valid_and_sanitize(void **state)
 	(void)state;
 	assert_true(str_utf8_valid(""));
 	assert_true(str_utf8_valid("plain ascii"));
-	assert_true(str_utf8_valid("\xc3\xa9" "t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x9a\x80"));
+	assert_true(str_utf8_valid("\xc3\xa9"
+	                           "t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x9a\x80"));
 	assert_false(str_utf8_valid("\xed\xa0\x80"));     /* a surrogate */
 	assert_false(str_utf8_valid("\xc0\xaf"));         /* overlong '/' */
 	assert_false(str_utf8_valid("\xe0\x80\xaf"));     /* overlong, 3 bytes */
@@ -30,7 +31,10 @@ static void test_utf8_valid_and_sanitize(void **state)
 	assert_false(str_utf8_valid("ab\x80"));           /* stray continuation */
 	assert_false(str_utf8_valid("\xc3"));             /* cut short */
 	char out[8];
-	str_utf8_sanitize(out, sizeof out, "a\xff" "b\xed\xa0\x80" "c");
+	str_utf8_sanitize(out, sizeof out,
+	                  "a\xff"
+	                  "b\xed\xa0\x80"
+	                  "c");
 	assert_string_equal(out, "a?b???c");
 	str_utf8_sanitize(out, 4, "ab\xc3\xa9"); /* no half character at the cut */
 	assert_string_equal(out, "ab");

@@ -9,6 +9,7 @@ import { render as profile } from './view-profile.js';
 import { render as tokens } from './view-tokens.js';
 import { render as timeline } from './view-timeline.js';
 import { render as sessions } from './view-sessions.js';
+import { render as security } from './view-security.js';
 import { render as apps } from './view-apps.js';
 import { render as deleteAccount, isPublic as deleteAccountIsPublic } from './view-delete-account.js';
 import { renderInvitation } from './view-invitation.js';
@@ -20,6 +21,7 @@ export const SECTIONS = [
   { route: 'tokens', label: 'API tokens', title: 'API tokens', render: tokens },
   { route: 'apps', label: 'Apps', title: 'Apps', render: apps },
   { route: 'timeline', label: 'Timeline', title: 'Timeline', render: timeline },
+  { route: 'security', label: 'Security', title: 'Security', render: security },
   { route: 'sessions', label: 'Sessions', title: 'Sessions', render: sessions },
   // isPublic(params): the mailed confirmation link works logged out too
   { route: 'delete-account', label: 'Delete account', title: 'Delete your account', render: deleteAccount, isPublic: deleteAccountIsPublic },

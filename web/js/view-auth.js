@@ -17,24 +17,80 @@ function card(...children) {
   return h('section', { class: 'card card-narrow' }, ...children);
 }
 
+/** The 401 a login gets when the password was right and a 2FA code is needed. */
+export function isOtpRequired(err) {
+  return err instanceof ApiError && err.status === 401 && err.data && err.data.error === 'OTP Required';
+}
+
+const OTP_FIELD = {
+  label: 'Authentication code',
+  autocomplete: 'one-time-code',
+  required: true,
+  maxlength: 32,
+  autocapitalize: 'none',
+  spellcheck: 'false',
+  hint: 'The 6-digit code of your authenticator app, or one of your recovery codes.',
+};
+
 export function renderLogin(root, ctx) {
+  function finish(data) {
+    ctx.setSession(data);
+    announce(`Logged in as ${data.user.username}.`, 'success');
+    ctx.navigate(ctx.takeReturnTo() || '#/profile');
+  }
+
+  // the second step, once the server said the password was right: the code
+  function otpStep(creds) {
+    const otpForm = new Form({
+      submitLabel: 'Verify',
+      busyLabel: 'Checking…',
+      label: 'Two-factor authentication',
+      onSubmit: async (v) => {
+        let data;
+        try {
+          data = await api('POST', '/v1/session', { ...creds, otp: v.otp.trim() }, { quiet401: true });
+        } catch (err) {
+          if (isOtpRequired(err)) err.message = 'That code was not accepted. Enter the current code of your app, or an unused recovery code.';
+          throw err;
+        }
+        finish(data);
+      },
+    });
+    otpForm.add('otp', OTP_FIELD);
+    const back = h('a', { href: '#/login', text: 'Start again' });
+    back.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      root.replaceChildren();
+      renderLogin(root, ctx);
+    });
+    const step = h('div', { class: 'otp-step' },
+      h('p', { text: 'Your account has two-factor authentication: enter the code your authenticator app shows.' }),
+      otpForm.el,
+      h('p', { class: 'links' }, back));
+    form.el.replaceWith(step);
+    otpForm.input('otp').focus();
+  }
+
   const form = new Form({
     submitLabel: 'Log in',
     busyLabel: 'Logging in…',
     label: 'Log in',
     onSubmit: async (v) => {
+      const creds = { login: v.login.trim(), password: v.password };
       let data;
       try {
-        data = await api('POST', '/v1/session', { login: v.login.trim(), password: v.password }, { quiet401: true });
+        data = await api('POST', '/v1/session', creds, { quiet401: true });
       } catch (err) {
-        if (err instanceof ApiError && err.status === 401 && !/OTP/i.test(err.data.error || '')) {
+        if (isOtpRequired(err)) {
+          otpStep(creds);
+          return;
+        }
+        if (err instanceof ApiError && err.status === 401) {
           err.message = 'Wrong login or password. Check both and try again.';
         }
         throw err;
       }
-      ctx.setSession(data);
-      announce(`Logged in as ${data.user.username}.`, 'success');
-      ctx.navigate(ctx.takeReturnTo() || '#/profile');
+      finish(data);
     },
   });
   form.add('login', { label: 'Email or username', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' });
@@ -135,10 +191,24 @@ export function renderReset(root, ctx) {
       return e;
     },
     onSubmit: async (v) => {
+      const body = { token, password: v.password };
+      if (v.otp !== undefined) body.otp = v.otp.trim();
       try {
-        await api('PUT', '/v1/users/password/reset', { token, password: v.password });
+        await api('PUT', '/v1/users/password/reset', body, { quiet401: true });
       } catch (err) {
         if (err instanceof ApiError && err.status === 422 && err.fieldErrors.token) again.hidden = false;
+        if (isOtpRequired(err)) {
+          // the account has 2FA: the link alone does not change the password
+          if (v.otp === undefined) {
+            form.add('otp', OTP_FIELD);
+            err.message = 'Your account has two-factor authentication: enter a code too.';
+          } else {
+            err.message = 'That code was not accepted. Enter the current code of your app, or an unused recovery code.';
+          }
+          form.showFormError(err.message);
+          form.input('otp').focus();
+          return;
+        }
         throw err;
       }
       ctx.clearSession(); // a reset signs every session out

@@ -44,6 +44,7 @@ export async function render(root, ctx) {
       if (email.toLowerCase() !== String(user.email).toLowerCase()) {
         changes.email = email;
         changes.current_password = v.current_password;
+        if (tfa) changes.otp = v.otp.trim();
       }
       if (v.email_newsletter !== !!user.email_newsletter) changes.email_newsletter = v.email_newsletter;
       if (Object.keys(changes).length === 0) {
@@ -63,6 +64,11 @@ export async function render(root, ctx) {
   details.add('email', { label: 'Email', type: 'email', autocomplete: 'email', required: true, autocapitalize: 'none', spellcheck: 'false' });
   details.add('current_password', { label: 'Current password', type: 'password', autocomplete: 'current-password', hint: 'Needed to change the email.' });
   const currentWrap = details.fields.get('current_password').wrap;
+  // with 2FA on, a new email needs a code too
+  const tfa = !!user.tfa_enabled;
+  if (tfa) {
+    details.add('otp', { label: 'Two-factor code', autocomplete: 'one-time-code', maxlength: 32, autocapitalize: 'none', spellcheck: 'false', hint: 'Needed to change the email: a code of your authenticator app.' });
+  }
   details.addNode(pending);
   details.add('fullname', { label: 'Full name', autocomplete: 'name', maxlength: 128 });
   details.add('company', { label: 'Company', autocomplete: 'organization', maxlength: 128 });
@@ -76,6 +82,10 @@ export async function render(root, ctx) {
   function showCurrent() {
     currentWrap.hidden = !emailChanged();
     if (currentWrap.hidden) details.input('current_password').value = '';
+    if (tfa) {
+      details.fields.get('otp').wrap.hidden = currentWrap.hidden;
+      if (currentWrap.hidden) details.input('otp').value = '';
+    }
   }
   details.input('email').addEventListener('input', showCurrent);
 

@@ -25,11 +25,18 @@ export function describeAgent(ua) {
 }
 
 export async function render(root, ctx) {
+  root.append(heading('Sessions'),
+    h('p', { class: 'lead', text: 'Every browser where you are logged in. Revoke the ones you do not recognize, then change your password.' }));
+  const card = sessionsCard(ctx);
+  root.append(card.el);
+  await card.load();
+}
+
+/** The card listing the sessions with their revoke buttons (also on the Security page). */
+export function sessionsCard(ctx) {
   const listHeading = h('h2', { id: 'sessions-h', tabindex: '-1', text: 'Where you are logged in' });
   const body = h('div', {}, h('p', { class: 'loading', text: 'Loading your sessions…' }));
-  root.append(heading('Sessions'),
-    h('p', { class: 'lead', text: 'Every browser where you are logged in. Revoke the ones you do not recognize, then change your password.' }),
-    h('section', { class: 'card', 'aria-labelledby': 'sessions-h' }, listHeading, body));
+  const el = h('section', { class: 'card', 'aria-labelledby': 'sessions-h' }, listHeading, body);
 
   function row(s) {
     const device = describeAgent(s.user_agent);
@@ -80,5 +87,5 @@ export async function render(root, ctx) {
       h('tbody', {}, sessions.map(row)))));
   }
 
-  await load();
+  return { el, load };
 }

@@ -170,6 +170,22 @@ const char *const pg_migrations[] = {
         "ALTER TABLE users ADD COLUMN email_pending BIGINT NOT NULL DEFAULT 0;"
         "ALTER TABLE users ADD COLUMN email_confirmed_at BIGINT;"
         "CREATE INDEX users_email_pending ON users(created_at) WHERE email_pending = 1;",
+
+        /* 6: two-factor authentication (see the SQLite migration 6) */
+        "CREATE TABLE user_tfa ("
+        "  user_id TEXT PRIMARY KEY REFERENCES users(id),"
+        "  enabled BIGINT NOT NULL DEFAULT 0,"
+        "  secret TEXT,"
+        "  pending TEXT,"
+        "  last_step BIGINT NOT NULL DEFAULT -1,"
+        "  created_at BIGINT NOT NULL,"
+        "  enabled_at BIGINT);"
+        "CREATE TABLE user_tfa_codes ("
+        "  user_id TEXT NOT NULL REFERENCES users(id),"
+        "  code_hash TEXT NOT NULL,"
+        "  created_at BIGINT NOT NULL,"
+        "  used_at BIGINT,"
+        "  PRIMARY KEY (user_id, code_hash));",
 };
 
 const size_t pg_migrations_count = sizeof pg_migrations / sizeof pg_migrations[0];

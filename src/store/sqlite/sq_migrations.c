@@ -184,6 +184,24 @@ const char *const sq_migrations[] = {
         "ALTER TABLE users ADD COLUMN email_pending INTEGER NOT NULL DEFAULT 0;"
         "ALTER TABLE users ADD COLUMN email_confirmed_at INTEGER;"
         "CREATE INDEX users_email_pending ON users(created_at) WHERE email_pending = 1;",
+
+        /* 6: two-factor authentication (TOTP): one row per account with 2FA on or being
+         * enrolled (secrets sealed with the server key), and the hashed single-use
+         * recovery codes */
+        "CREATE TABLE user_tfa ("
+        "  user_id TEXT PRIMARY KEY REFERENCES users(id),"
+        "  enabled INTEGER NOT NULL DEFAULT 0,"
+        "  secret TEXT,"  /* sealed (crypto/sealed.h), base64; NULL while enrolling */
+        "  pending TEXT," /* sealed secret awaiting its first code; NULL none */
+        "  last_step INTEGER NOT NULL DEFAULT -1,"
+        "  created_at INTEGER NOT NULL,"
+        "  enabled_at INTEGER);"
+        "CREATE TABLE user_tfa_codes ("
+        "  user_id TEXT NOT NULL REFERENCES users(id),"
+        "  code_hash TEXT NOT NULL,"
+        "  created_at INTEGER NOT NULL,"
+        "  used_at INTEGER,"
+        "  PRIMARY KEY (user_id, code_hash));",
 };
 
 const size_t sq_migrations_count = sizeof sq_migrations / sizeof sq_migrations[0];
