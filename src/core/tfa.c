@@ -310,30 +310,44 @@ out:
 	return rc;
 }
 
+/*
+ * What every change that takes a code shares: the login gate (throttles, lock),
+ * the account's 2FA row locked in a write transaction (PP_ENOTFOUND when 2FA is
+ * off) and the code checked (recovery codes too when allow_recovery; a wrong one
+ * counts as a failed login). Returns 0 with *res == LOGIN_OK and the transaction
+ * open; otherwise the transaction is closed.
+ */
+static int code_checked(const struct core_ctx *cx, const struct user_rec *u, const char *attempt,
+                        int allow_recovery, struct tfa_rec *t, enum login_result *res,
+                        int64_t *retry_ms)
+{
+	int ok = 0, left, rc;
+	if ((rc = login_code_gate(cx, u, res, retry_ms)) != 0 || *res != LOGIN_OK)
+		return rc;
+	if ((rc = locked_row(cx, u->id, t)) != 0)
+		return rc;
+	if (!t->enabled) {
+		store_tx_rollback(cx->db);
+		return PP_ENOTFOUND;
+	}
+	if ((rc = try_code(cx, t, attempt, allow_recovery, &ok, &left)) != 0) {
+		store_tx_rollback(cx->db);
+		return rc;
+	}
+	return ok ? 0 : wrong_code(cx, u, res);
+}
+
 int tfa_regenerate(const struct core_ctx *cx, const struct user_rec *u, const char *attempt,
                    char codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_LEN], enum login_result *res,
                    int64_t *retry_ms)
 {
 	struct tfa_rec t;
-	int ok = 0, left, rc;
+	int rc;
 
-	if ((rc = login_code_gate(cx, u, res, retry_ms)) != 0 || *res != LOGIN_OK)
-		return rc;
-	if ((rc = locked_row(cx, u->id, &t)) != 0)
-		goto out;
-	if (!t.enabled) {
-		store_tx_rollback(cx->db);
-		rc = PP_ENOTFOUND;
-		goto out;
-	}
 	/* a current code only: the recovery codes are what is being replaced */
-	if ((rc = try_code(cx, &t, attempt, 0, &ok, &left)) == 0 && !ok) {
-		rc = wrong_code(cx, u, res);
+	if ((rc = code_checked(cx, u, attempt, 0, &t, res, retry_ms)) != 0 || *res != LOGIN_OK)
 		goto out;
-	}
-	if (rc == 0)
-		rc = new_codes(cx, u->id, codes);
-	rc = commit(cx, rc);
+	rc = commit(cx, new_codes(cx, u->id, codes));
 out:
 	if (rc || *res != LOGIN_OK)
 		sodium_memzero(codes, sizeof(char[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_LEN]));
@@ -346,28 +360,16 @@ int tfa_disable(const struct core_ctx *cx, const struct user_rec *u, const char 
 {
 	struct templates_mail m;
 	struct tfa_rec t;
-	int ok = 0, left, rc;
+	int rc;
 
 	if (password) {
 		if ((rc = login_verify(cx, u->id, password, res, retry_ms)) != 0 ||
 		    *res != LOGIN_OK)
 			return rc;
 	}
-	if ((rc = login_code_gate(cx, u, res, retry_ms)) != 0 || *res != LOGIN_OK)
-		return rc;
-	if ((rc = locked_row(cx, u->id, &t)) != 0)
+	if ((rc = code_checked(cx, u, attempt, 1, &t, res, retry_ms)) != 0 || *res != LOGIN_OK)
 		goto out;
-	if (!t.enabled) {
-		store_tx_rollback(cx->db);
-		rc = PP_ENOTFOUND;
-		goto out;
-	}
-	if ((rc = try_code(cx, &t, attempt, 1, &ok, &left)) == 0 && !ok) {
-		rc = wrong_code(cx, u, res);
-		goto out;
-	}
-	if (rc == 0)
-		rc = store_tfa_delete(cx->db, u->id);
+	rc = store_tfa_delete(cx->db, u->id);
 	if (rc == 0)
 		rc = events_add(cx->db, cx->now, "tfa_disabled", u->id, NULL, NULL, NULL);
 	if (rc == 0)

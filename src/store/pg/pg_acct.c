@@ -597,17 +597,13 @@ int pg_link_delete_all(struct store_conn *c, const char *user_id)
 
 /* ---- authentication: the credential and its live user in one query ---- */
 
-int pg_auth_token_by_id(struct store_conn *c, const char *id, struct token_rec *t,
-                        struct user_rec *u)
+/* A token and its live user by one key: sql selects TOKEN_COLS_T then USER_COLS_U. */
+static int auth_token_one(struct store_conn *c, const char *sql, const char *key,
+                          struct token_rec *t, struct user_rec *u)
 {
 	PGresult *r;
-	const char *p[] = {id};
-	int rc = pg_exec_row(c,
-	                     "SELECT t.id, t.user_id, t.name, t.version, t.created_at, "
-	                     "t.issued_at, t.last_used_at, " USER_COLS_U " FROM tokens t "
-	                     "JOIN users u ON u.id = t.user_id WHERE t.id = $1 AND "
-	                     "u.deleted_at IS NULL",
-	                     1, p, &r);
+	const char *p[] = {key};
+	int rc = pg_exec_row(c, sql, 1, p, &r);
 	if (rc == 0) {
 		read_token(r, 0, t);
 		read_user_at(r, TOKEN_NCOLS, u);
@@ -616,23 +612,21 @@ int pg_auth_token_by_id(struct store_conn *c, const char *id, struct token_rec *
 	return rc;
 }
 
+#define AUTH_TOKEN_SELECT                                                                          \
+	"SELECT t.id, t.user_id, t.name, t.version, t.created_at, t.issued_at, "                   \
+	"t.last_used_at, " USER_COLS_U                                                             \
+	" FROM tokens t JOIN users u ON u.id = t.user_id WHERE u.deleted_at IS NULL "
+
+int pg_auth_token_by_id(struct store_conn *c, const char *id, struct token_rec *t,
+                        struct user_rec *u)
+{
+	return auth_token_one(c, AUTH_TOKEN_SELECT "AND t.id = $1", id, t, u);
+}
+
 int pg_auth_token_by_hash(struct store_conn *c, const char *hash, struct token_rec *t,
                           struct user_rec *u)
 {
-	PGresult *r;
-	const char *p[] = {hash};
-	int rc = pg_exec_row(c,
-	                     "SELECT t.id, t.user_id, t.name, t.version, t.created_at, "
-	                     "t.issued_at, t.last_used_at, " USER_COLS_U " FROM tokens t "
-	                     "JOIN users u ON u.id = t.user_id WHERE t.secret_hash = $1 AND "
-	                     "u.deleted_at IS NULL",
-	                     1, p, &r);
-	if (rc == 0) {
-		read_token(r, 0, t);
-		read_user_at(r, TOKEN_NCOLS, u);
-	}
-	PQclear(r);
-	return rc;
+	return auth_token_one(c, AUTH_TOKEN_SELECT "AND t.secret_hash = $1", hash, t, u);
 }
 
 int pg_auth_session_by_hash(struct store_conn *c, const char *hash, struct session_rec *s,
