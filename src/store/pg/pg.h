@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PG_STMT_CACHE 128 /* prepared statements per connection */
+#define PG_STMT_CACHE 512 /* prepared statements per connection: > every distinct statement */
 #define PG_PARAMS_MAX 16  /* parameters of one statement */
 
 struct pg_store;
