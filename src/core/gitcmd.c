@@ -50,13 +50,15 @@ static int split(const char *cmd, size_t len, struct words *ws, char *why)
 			} else if (q == '"') {
 				if (c == '"') {
 					q = 0;
-				} else if (c == '\\' && i + 1 < len && strchr("$`\"\\", cmd[i + 1])) {
+				} else if (c == '\\' && i + 1 < len &&
+				           strchr("$`\"\\", cmd[i + 1])) {
 					out[o++] = cmd[++i];
 				} else if (c == '$' || c == '`') {
-					return refuse(why, PP_EINVAL,
-					              "contains the shell character '%c' (no shell runs "
-					              "here)",
-					              c);
+					return refuse(
+					        why, PP_EINVAL,
+					        "contains the shell character '%c' (no shell runs "
+					        "here)",
+					        c);
 				} else {
 					out[o++] = c;
 				}
@@ -69,9 +71,10 @@ static int split(const char *cmd, size_t len, struct words *ws, char *why)
 					return refuse(why, PP_EINVAL, "ends with a backslash");
 				out[o++] = cmd[++i];
 			} else if (strchr(SHELL_META, c)) {
-				return refuse(why, PP_EINVAL,
-				              "contains the shell character '%c' (no shell runs here)",
-				              c);
+				return refuse(
+				        why, PP_EINVAL,
+				        "contains the shell character '%c' (no shell runs here)",
+				        c);
 			} else {
 				out[o++] = c;
 			}
@@ -104,7 +107,8 @@ static int app_arg(const char *arg, struct gitcmd *out, char *why)
 	if (n >= 4 && strcmp(arg + n - 4, ".git") == 0)
 		n -= 4;
 	if (memchr(arg, '/', n))
-		return refuse(why, PP_EINVAL, "the argument must name an app ('APP.git'), not a path");
+		return refuse(why, PP_EINVAL,
+		              "the argument must name an app ('APP.git'), not a path");
 	if (n > APP_NAME_MAX)
 		return refuse(why, PP_EINVAL, "the app name is too long (maximum is %d characters)",
 		              APP_NAME_MAX);

@@ -15,9 +15,9 @@
 #include <stddef.h>
 
 /* Longest command accepted, in bytes (a git client sends well under 100). */
-#define GITCMD_MAX     1024
+#define GITCMD_MAX 1024
 /* Most words kept while parsing (more is refused as extra arguments anyway). */
-#define GITCMD_WORDS   4
+#define GITCMD_WORDS 4
 /* Room for the refusal message. */
 #define GITCMD_WHY_MAX 160
 

@@ -140,9 +140,9 @@ static int parse_rsa(struct rd *r, int *bits, char *why)
 	int ebits, nbits, eodd, nodd;
 	if (rd_str(r, &e, &el) || rd_str(r, &n, &nl))
 		return refuse(why, PP_EINVAL, TRUNCATED);
-	if (mpint_check(e, el, &ebits, &eodd) || !eodd || ebits < 2 ||
-	    ebits > SSHKEY_RSA_E_MAX * 8)
-		return refuse(why, PP_EINVAL, "is not a valid RSA key: its public exponent is wrong");
+	if (mpint_check(e, el, &ebits, &eodd) || !eodd || ebits < 2 || ebits > SSHKEY_RSA_E_MAX * 8)
+		return refuse(why, PP_EINVAL,
+		              "is not a valid RSA key: its public exponent is wrong");
 	if (nl > SSHKEY_RSA_MAX_BITS / 8 + 1 || mpint_check(n, nl, &nbits, &nodd) == -1) {
 		if (nl > SSHKEY_RSA_MAX_BITS / 8 + 1)
 			return refuse(why, PP_EINVAL, "is an RSA key of more than %d bits",
@@ -211,8 +211,9 @@ static int parse_blob(const struct ktype *t, const unsigned char *blob, size_t l
 		if (rd_str(&r, &s, &sl))
 			return refuse(why, PP_EINVAL, TRUNCATED);
 		if (sl == 0 || sl > SSHKEY_SK_APP_MAX || memchr(s, 0, sl))
-			return refuse(why, PP_EINVAL,
-			              "is not a valid security key: its application string is wrong");
+			return refuse(
+			        why, PP_EINVAL,
+			        "is not a valid security key: its application string is wrong");
 	}
 	if (r.n != 0)
 		return refuse(why, PP_EINVAL, "is not a valid key: bytes follow the key data");
@@ -340,8 +341,9 @@ int sshkey_parse(const char *text, size_t len, const char *name, struct sshkey *
 			b--;
 		if (a < b) {
 			if (line)
-				return refuse(why, PP_EINVAL,
-				              "must hold one key on one line: add each key separately");
+				return refuse(
+				        why, PP_EINVAL,
+				        "must hold one key on one line: add each key separately");
 			line = a;
 			ll = (size_t)(b - a);
 		}

@@ -14,18 +14,18 @@
 #include <stddef.h>
 
 /* Longest text accepted (the whole paste, or the %k base64): 16 KiB. */
-#define SSHKEY_TEXT_MAX     (16 * 1024)
+#define SSHKEY_TEXT_MAX (16 * 1024)
 /* RSA modulus bounds, in bits (OpenSSH's own upper bound is 16384 too). */
 #define SSHKEY_RSA_MIN_BITS 2048
 #define SSHKEY_RSA_MAX_BITS 16384
 /* Longest RSA public exponent, in bytes (64 bits, as OpenSSL allows). */
-#define SSHKEY_RSA_E_MAX    8
+#define SSHKEY_RSA_E_MAX 8
 /* Longest sk- application string ("ssh:" by default), in bytes. */
-#define SSHKEY_SK_APP_MAX   256
+#define SSHKEY_SK_APP_MAX 256
 /* Room for the refusal message (why) and the outputs below. */
-#define SSHKEY_WHY_MAX      256
+#define SSHKEY_WHY_MAX 256
 /* "SHA256:" + 43 characters of unpadded base64 + NUL */
-#define SSHKEY_FP_SIZE      51
+#define SSHKEY_FP_SIZE 51
 /* 64 lowercase hex digits + NUL */
 #define SSHKEY_SHA256_HEX_SIZE 65
 

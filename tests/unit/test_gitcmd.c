@@ -143,7 +143,8 @@ static void test_app_names(void **state)
 	refused("git-receive-pack 'my-app/../other-app'", "must not contain '..'");
 	refused("git-upload-pack '--help'", "must not start with '-'");
 	refused("git-upload-pack -my-app", "must not start with '-'");
-	refused("git-upload-pack '/-my-app.git'", "the app name must not start or end with a hyphen");
+	refused("git-upload-pack '/-my-app.git'",
+	        "the app name must not start or end with a hyphen");
 	refused("git-receive-pack 'owner/my-app.git'", "not a path");
 	refused("git-receive-pack '//my-app.git'", "not a path");
 	refused("git-receive-pack '/srv/git/my-app.git'", "not a path");
@@ -188,10 +189,8 @@ static void test_app_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_accepted),
-	        cmocka_unit_test(test_empty),
-	        cmocka_unit_test(test_shell),
-	        cmocka_unit_test(test_verbs_and_arguments),
+	        cmocka_unit_test(test_accepted),  cmocka_unit_test(test_empty),
+	        cmocka_unit_test(test_shell),     cmocka_unit_test(test_verbs_and_arguments),
 	        cmocka_unit_test(test_app_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,24 +46,31 @@ static const char EC521_FP[] = "SHA256:YCTfeOXbrlfyhkKBMoG+GLP2jvFRn5eFB4YdAlVeI
 static const char RSA2048[] =
         "ssh-rsa "
         "AAAAB3NzaC1yc2EAAAADAQABAAABAQC0ctY1Mb9H96LXET2eZEmUlom5NRikMVIswz3MIFn00DtxSih4UHcRi0xnD/"
-        "Vy4lXC7O7+m/12gtS1IwIoH1LmIWNmwX8DzQfJGGnwHBDN1Sbyql0fvft+ccaxATf5bYUci3e3R4TzKgSv3VGNB9Gp8L"
-        "2nK6siONVaJZMMgjrFaREviTlScAFEGIYUvhqITWe7fgYtBSaOdIm9o8mgS+lzmsXQ+wO1M2Hfv6PlpEJYCY6sRKzfh9"
-        "Nl2fYyyKuqqHeRosstlwojtoKPI9kl+iQ6ECS0CGx/Wb+ThFzyo7NMD/Vqb8bqwgglJRE7J6MvT5JrF2rkRcEDcX2yUXu"
+        "Vy4lXC7O7+m/"
+        "12gtS1IwIoH1LmIWNmwX8DzQfJGGnwHBDN1Sbyql0fvft+ccaxATf5bYUci3e3R4TzKgSv3VGNB9Gp8L"
+        "2nK6siONVaJZMMgjrFaREviTlScAFEGIYUvhqITWe7fgYtBSaOdIm9o8mgS+lzmsXQ+"
+        "wO1M2Hfv6PlpEJYCY6sRKzfh9"
+        "Nl2fYyyKuqqHeRosstlwojtoKPI9kl+iQ6ECS0CGx/Wb+ThFzyo7NMD/"
+        "Vqb8bqwgglJRE7J6MvT5JrF2rkRcEDcX2yUXu"
         "MaGrb alice@laptop";
 static const char RSA2048_FP[] = "SHA256:XhUwowjpnG7E2kOYZXV1XX1UKYOxmnr6QjqH1PDr4io";
 static const char RSA1024[] =
         "ssh-rsa "
-        "AAAAB3NzaC1yc2EAAAADAQABAAAAgQDtanMjordjesKP0Diqoa215c4YGkon3fohoqhhzcEQcO+rv6Gog5P4XGiqevM"
-        "3femtm74vhscODT3ag+MOznxNFZ8mfuQID4lR8P6TL5gPzlKa3UGxOAP7I0gH4Dh1IlE3YK9FPCRff8DVRNQUGgKYqgl"
+        "AAAAB3NzaC1yc2EAAAADAQABAAAAgQDtanMjordjesKP0Diqoa215c4YGkon3fohoqhhzcEQcO+"
+        "rv6Gog5P4XGiqevM"
+        "3femtm74vhscODT3ag+"
+        "MOznxNFZ8mfuQID4lR8P6TL5gPzlKa3UGxOAP7I0gH4Dh1IlE3YK9FPCRff8DVRNQUGgKYqgl"
         "S0IjdiK2ciZ33JrTvOQ== alice@laptop";
 static const char DSA[] =
         "ssh-dss "
-        "AAAAB3NzaC1kc3MAAACBAPzKkpfsMPy0z34IH8wdpBgd5TbS7NVTfKrHGgNK6crBQcdkT9vUZLPNRljeRP1ZT5GiFgp2"
+        "AAAAB3NzaC1kc3MAAACBAPzKkpfsMPy0z34IH8wdpBgd5TbS7NVTfKrHGgNK6crBQcdkT9vUZLPNRljeRP1ZT5GiFg"
+        "p2"
         "NXBKurR2nhrl1zh/I32oXo2GcHY8QlOipk6tNc/rNdaCVF0Wc5LMJUkFRoGGxbW8wyL4LyxFMBEm0Sx/"
         "I7J0PjTFIdGEG5dFB2WNAAAAFQCP/xxN8cgaJ86EMiGp4HTO1UVIQwAAAIEA42BFToxEmPxmxHqa0W+"
         "ogorOzOP509RC4r/IRPEOLmJ65iDxrRPVgnKyYxNEL48QzsfEJKzMRIBfndHjbKmqtTpG7N2ljrgyTbk/"
         "yXuE02TToTYs3NKQMN8asFL1hxpXteOtCRWZ4cNpFp2lWw/JJD9/0xPSQxlJ5WcHtzYbuQ8AAACBAMA66yRB5o+"
-        "ZyzetWOoL/dcLoFitpPpuyIEBdordc2iv4ZW/ofbXeDhdP95SCRYsr0YryG1txsB0WXqQO+N7XS0tixfECNx3rlZcN28z"
+        "ZyzetWOoL/dcLoFitpPpuyIEBdordc2iv4ZW/"
+        "ofbXeDhdP95SCRYsr0YryG1txsB0WXqQO+N7XS0tixfECNx3rlZcN28z"
         "vkX7deUh/0zjJ4rkbwXtfYim9D38b6uiD3r1WZccIjtMiN9yHr8vTG4hwxOiFBn8jR4T alice@laptop";
 /* security keys, blobs made by hand (the ECDSA point is a real P-256 point,
  * which ssh-keygen -lf checks); fingerprints from `ssh-keygen -lf` */
@@ -103,8 +110,8 @@ static void refused_n(const char *text, size_t len, int code, const char *words)
 	int rc = sshkey_parse(text, len, NULL, &k, why);
 	assert_null(k);
 	if (rc != code || !strstr(why, words)) {
-		print_error("got %d \"%s\", wanted %d with \"%s\"; input: %.80s\n", rc, why,
-		            code, words, text);
+		print_error("got %d \"%s\", wanted %d with \"%s\"; input: %.80s\n", rc, why, code,
+		            words, text);
 		fail();
 	}
 }
@@ -163,8 +170,14 @@ static void test_name_and_tolerance(void **state)
 	sshkey_free(k);
 
 	const char *shapes[] = {
-	        "%s\n", "%s\r\n", "  \t%s  \t", "\n\n%s\n\n", "\r\n%s\r\n\r\n", "\xEF\xBB\xBF%s\r\n",
-	        "%s with a comment of several words\n", "%s\tcomment",
+	        "%s\n",
+	        "%s\r\n",
+	        "  \t%s  \t",
+	        "\n\n%s\n\n",
+	        "\r\n%s\r\n\r\n",
+	        "\xEF\xBB\xBF%s\r\n",
+	        "%s with a comment of several words\n",
+	        "%s\tcomment",
 	};
 	for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
 		snprintf(buf, sizeof buf, shapes[i], ED25519);
@@ -236,6 +249,12 @@ static void test_refused_lines(void **state)
 	refused("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOosECzFDe7quSsqlJkYJ62wh1pvMIz/e3vHp5ltZiX",
 	        "not valid base64");
 	refused("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOosECzF!e7quSsqlJkYJ62wh1pvMIz/e3vHp5ltZiX+",
+	        "not valid base64");
+	/* padding missing: ssh-keygen -lf refuses it too */
+	refused("ecdsa-sha2-nistp256 "
+	        "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBNHspkH0K+"
+	        "u2ZtS57cTnBDLoNBdeLR+"
+	        "hX7gmSrNEr8BDgiG6f7VzmqHfWItk3yBpUJwjW7kmNJXyGXzT/QuKMO4 alice@laptop",
 	        "not valid base64");
 	/* NUL inside the text */
 	key_part(ED25519, buf, sizeof buf);
@@ -326,7 +345,8 @@ static void test_refused_blobs(void **state)
 	k = accept(line_of("ssh-ed25519", &x), NULL);
 	sshkey_free(k);
 	/* type mismatch: declared ed25519, ECDSA blob (and the other way round) */
-	refused("ssh-ed25519 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBNHspkH0K+u2ZtS57cTn"
+	refused("ssh-ed25519 "
+	        "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBNHspkH0K+u2ZtS57cTn"
 	        "BDLoNBdeLR+hX7gmSrNEr8BDgiG6f7VzmqHfWItk3yBpUJwjW7kmNJXyGXzT/QuKMO4=",
 	        "the type before the key data is not the one inside it");
 	refused(line_of("ecdsa-sha2-nistp256", &x), "is not the one inside it");
