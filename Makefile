@@ -33,7 +33,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
         test-valgrind fuzz bench format format-check clean
 
 # Every object waits for `deps` (order-only), so nothing compiles before the packages are in.
-all: $(BIN)/paasportd $(BIN)/paasport
+all: $(BIN)/paasportd $(BIN)/paasport $(BIN)/paasport-ssh
 
 deps:
 	@scripts/deps.sh build
@@ -50,6 +50,11 @@ $(B)/libpaasport.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BIN)/paasportd: $(B)/obj/paasportd.o $(B)/libpaasport.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# sshd's AuthorizedKeysCommand and forced command for git over SSH (docs/git-ssh.md)
+$(BIN)/paasport-ssh: $(B)/obj/paasport_ssh.o $(B)/libpaasport.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -96,7 +101,7 @@ test-browser: all
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 test-asan:
 	$(MAKE) B=build/asan BIN=build/asan/bin OPT="$(ASAN_FLAGS)" EXTRA_LDFLAGS="-fsanitize=address,undefined" \
-		build/asan/bin/paasportd build/asan/bin/paasport
+		build/asan/bin/paasportd build/asan/bin/paasport build/asan/bin/paasport-ssh
 	$(MAKE) B=build/asan BIN=build/asan/bin OPT="$(ASAN_FLAGS)" EXTRA_LDFLAGS="-fsanitize=address,undefined" \
 		test-unit-only
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
