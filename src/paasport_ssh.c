@@ -34,8 +34,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define SELF_MAX    1024
-#define REFS_MAX    (1024 * 1024) /* what `git for-each-ref` may print, in bytes */
+#define SELF_MAX      1024
+#define REFS_MAX      (1024 * 1024) /* what `git for-each-ref` may print, in bytes */
 #define SHELL_CMD_MAX (8 * 1024)
 
 static int usage(void)
@@ -116,8 +116,9 @@ static int cmd_keys(struct config *cfg, const char *self, int nflags, char **fla
 	if (strcmp(user, cfg->git_user) != 0)
 		return 0; /* another user's login: not ours to answer */
 	if ((rc = shell_cmd(self, nflags, flags, scmd, sizeof scmd)) != 0) {
-		fprintf(stderr, "paasport-ssh: cannot make the forced command (%s): a path or flag "
-		                "holds a quote, a backslash or a control character\n",
+		fprintf(stderr,
+		        "paasport-ssh: cannot make the forced command (%s): a path or flag "
+		        "holds a quote, a backslash or a control character\n",
 		        pp_strerror(rc));
 		return 1;
 	}

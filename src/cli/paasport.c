@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/cli_account.h"
 #include "cli/cli_apps.h"
+#include "cli/cli_keys.h"
 #include "util/err.h"
 
 #include <stdlib.h>
@@ -74,6 +75,14 @@ static const struct cli_cmd commands[] = {
          cli_account_tokens_renew, 1, 1, CLI_F_JSON, NULL},
         {"tokens-remove", "ID", "Revoke an API token", NULL, cli_account_tokens_remove, 1, 1, 0,
          NULL},
+        {"keys", "", "List your SSH keys (for git push)", NULL, cli_keys_list, 0, 0, CLI_F_JSON,
+         NULL},
+        {"keys-add", "NAME FILE", "Add an SSH public key (FILE: a .pub file, - for stdin)",
+         "FILE is one OpenSSH public key line, such as ~/.ssh/id_ed25519.pub (never the\n"
+         "private key). A key can belong to one account only.",
+         cli_keys_add, 2, 2, CLI_F_JSON, NULL},
+        {"keys-remove", "NAME", "Remove an SSH key: pushes with it are refused from then on", NULL,
+         cli_keys_remove, 1, 1, 0, NULL},
         {"user-timeline", "", "List the events of your account, newest first", NULL,
          cli_account_user_timeline, 0, 0, CLI_F_JSON, timeline_opts},
         {"account-delete", "", "Ask for the deletion of your account (confirmed by a mailed link)",

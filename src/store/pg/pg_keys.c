@@ -45,9 +45,8 @@ static void read_owner(const PGresult *r, struct user_rec *u)
 int pg_key_insert(struct store_conn *c, const struct key_rec *k, const char *blob_sha256)
 {
 	char a[PG_I64_BUF];
-	const char *p[] = {k->id,          k->user_id,  k->name,
-	                   k->type,        k->content,  k->fingerprint,
-	                   blob_sha256,    pg_i64(a, k->created_at)};
+	const char *p[] = {k->id,      k->user_id,     k->name,     k->type,
+	                   k->content, k->fingerprint, blob_sha256, pg_i64(a, k->created_at)};
 	return pg_exec_write(c,
 	                     "INSERT INTO keys(id, user_id, name, type, content, fingerprint, "
 	                     "blob_sha256, created_at, last_used_at) "
@@ -96,12 +95,11 @@ int pg_key_get(struct store_conn *c, const char *user_id, const char *id, struct
 	               p, k, NULL);
 }
 
-int pg_key_by_name(struct store_conn *c, const char *user_id, const char *name,
-                   struct key_rec *k)
+int pg_key_by_name(struct store_conn *c, const char *user_id, const char *name, struct key_rec *k)
 {
 	const char *p[] = {user_id, name};
-	return key_one(c, "SELECT " KEY_COLS " FROM keys k WHERE k.user_id = $1 AND k.name = $2",
-	               2, p, k, NULL);
+	return key_one(c, "SELECT " KEY_COLS " FROM keys k WHERE k.user_id = $1 AND k.name = $2", 2,
+	               p, k, NULL);
 }
 
 int pg_key_delete(struct store_conn *c, const char *user_id, const char *id)
@@ -126,8 +124,7 @@ int pg_key_auth_by_sha256(struct store_conn *c, const char *blob_sha256, struct 
 	               1, p, k, u);
 }
 
-int pg_key_auth_by_id(struct store_conn *c, const char *id, struct key_rec *k,
-                      struct user_rec *u)
+int pg_key_auth_by_id(struct store_conn *c, const char *id, struct key_rec *k, struct user_rec *u)
 {
 	const char *p[] = {id};
 	return key_one(c,

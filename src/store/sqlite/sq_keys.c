@@ -8,7 +8,7 @@
 #define KEY_COLS                                                                                   \
 	"k.id, k.user_id, k.name, k.type, k.content, k.fingerprint, k.created_at, "                \
 	"k.last_used_at"
-#define KEY_NCOLS 8
+#define KEY_NCOLS  8
 #define OWNER_COLS "u.id, u.username, u.email, u.suspended_at, u.suspension_reason"
 
 static void read_key(sqlite3_stmt *st, struct key_rec *k)
@@ -95,8 +95,7 @@ int sq_key_get(struct store_conn *c, const char *user_id, const char *id, struct
 	               user_id, id, k, NULL);
 }
 
-int sq_key_by_name(struct store_conn *c, const char *user_id, const char *name,
-                   struct key_rec *k)
+int sq_key_by_name(struct store_conn *c, const char *user_id, const char *name, struct key_rec *k)
 {
 	return key_one(c,
 	               sq_stmt(c, "SELECT " KEY_COLS " FROM keys k WHERE k.user_id = ? AND "
@@ -133,8 +132,7 @@ int sq_key_auth_by_sha256(struct store_conn *c, const char *blob_sha256, struct 
 	               blob_sha256, NULL, k, u);
 }
 
-int sq_key_auth_by_id(struct store_conn *c, const char *id, struct key_rec *k,
-                      struct user_rec *u)
+int sq_key_auth_by_id(struct store_conn *c, const char *id, struct key_rec *k, struct user_rec *u)
 {
 	return key_one(c,
 	               sq_stmt(c, "SELECT " KEY_COLS ", " OWNER_COLS " FROM keys k JOIN users u "
