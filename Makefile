@@ -68,6 +68,7 @@ $(B)/tests/%: tests/unit/%.c $(B)/libpaasport.a | deps
 
 run: all
 	@mkdir -p var
+	@if [ -f var/sshd/remote ] && kill -0 "$$(cat var/sshd/sshd.pid 2>/dev/null)" 2>/dev/null; then echo "git over SSH (scripts/sshd-dev.sh is running): git remote add paasport $$(cat var/sshd/remote)"; fi
 	@PAASPORT_PRINT_URL=1 exec $(BIN)/paasportd
 
 # ---- tests ----
