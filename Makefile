@@ -54,9 +54,10 @@ $(BIN)/paasportd: $(B)/obj/paasportd.o $(B)/libpaasport.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # sshd's AuthorizedKeysCommand and forced command for git over SSH (docs/git-ssh.md)
+# (--as-needed: sshd runs it for every key offered, so it loads only the libraries it uses)
 $(BIN)/paasport-ssh: $(B)/obj/paasport_ssh.o $(B)/libpaasport.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $^ -Wl,--as-needed $(LDLIBS)
 
 $(BIN)/paasport: $(CLI_OBJ)
 	@mkdir -p $(dir $@)

@@ -32,7 +32,8 @@ int cli_keys_list(struct cli_ctx *c)
 	}
 	json_t *keys = json_object_get(rs.json, "keys");
 	if (json_array_size(keys) == 0)
-		printf("No SSH keys. Add one with `paasport keys-add NAME ~/.ssh/id_ed25519.pub`.\n");
+		printf("No SSH keys. Add one with `paasport keys-add NAME "
+		       "~/.ssh/id_ed25519.pub`.\n");
 	else if ((rc = cli_table(cols, sizeof cols / sizeof cols[0], keys)) != 0)
 		cli_error("%s", pp_strerror(rc));
 out:
@@ -111,8 +112,7 @@ int cli_keys_remove(struct cli_ctx *c)
 		goto out;
 	size_t i;
 	json_t *k;
-	json_array_foreach(json_object_get(rs.json, "keys"), i, k)
-	{
+	json_array_foreach (json_object_get(rs.json, "keys"), i, k) {
 		const char *name = json_string_value(json_object_get(k, "name"));
 		if (name && strcmp(name, c->argv[0]) == 0)
 			id = json_string_value(json_object_get(k, "id"));
