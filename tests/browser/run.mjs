@@ -349,7 +349,7 @@ async function main() {
       await list.waitFor({ state: 'visible' });
       assert((await button.getAttribute('aria-expanded')) === 'true', 'aria-expanded=true');
       const labels = (await page.getByRole('menuitem').allTextContents()).map((s) => s.trim());
-      assert(JSON.stringify(labels) === JSON.stringify(['Profile', 'API tokens', 'Apps', 'Timeline', 'Sessions', 'Delete account', 'Log out']), `menu items: ${labels}`);
+      assert(JSON.stringify(labels) === JSON.stringify(['Profile', 'API tokens', 'SSH keys', 'Apps', 'Timeline', 'Sessions', 'Delete account', 'Log out']), `menu items: ${labels}`);
       const focused = () => page.evaluate(() => document.activeElement && document.activeElement.textContent.trim());
       assert((await focused()) === 'Profile', `first item focused, got ${await focused()}`);
       await page.keyboard.press('ArrowDown');
