@@ -1,11 +1,14 @@
 """Helpers of the SSH key tests: keys made by the real ssh-keygen in a temporary
 directory, and what ssh-keygen says of them."""
+import atexit
 import os
+import shutil
 import subprocess
 import tempfile
 import uuid
 
 _DIR = tempfile.mkdtemp(prefix="paasport-keys-")
+atexit.register(shutil.rmtree, _DIR, ignore_errors=True)
 
 
 def keygen(kind="ed25519", bits=None, comment="me@laptop"):

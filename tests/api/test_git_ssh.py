@@ -5,6 +5,7 @@ added through the API. What a user sees: who may push and fetch, the refusals, t
 greeting, the deployment event, and that the store decides at each connection."""
 import getpass
 import os
+import shutil
 import subprocess
 import tempfile
 
@@ -29,7 +30,7 @@ def world():
     try:
         sshd = Sshd(srv, user)
         w = type("World", (), {})()
-        w.server, w.sshd = srv, sshd
+        w.server, w.sshd, w.cleanup = srv, sshd, []
         w.owner, w.full, w.limited, w.stranger = (user_client(srv) for _ in range(4))
         w.app = create_app(w.owner)
         join(srv, w.owner, w.app, w.full)
@@ -38,6 +39,8 @@ def world():
             c.key_path, pub = keygen("ed25519", comment=c.user["username"] + "@laptop")
             c.key = add_key(c, "laptop", pub)
         yield w
+        for d in w.cleanup:
+            shutil.rmtree(d, ignore_errors=True)
     finally:
         if sshd:
             sshd.close()
@@ -58,6 +61,7 @@ def remote_refs(w):
 def work_tree(w, client, message):
     """A clone (or a fresh repository when the app has none yet) with one new commit."""
     d = tempfile.mkdtemp(prefix="paasport-wt-")
+    w.cleanup.append(d)
     r = w.sshd.git(client.key_path, "clone", "-q", w.sshd.remote(w.app["name"]), d)
     assert r.returncode == 0, r.stderr
     has_main = subprocess.run(["git", "-C", d, "rev-parse", "-q", "--verify", "origin/main"],
@@ -181,6 +185,7 @@ def test_hostile_commands_are_refused_and_nothing_runs(world):
     w = world
     name = w.app["name"]
     marker = os.path.join(tempfile.mkdtemp(prefix="paasport-pwn-"), "pwned")
+    w.cleanup.append(os.path.dirname(marker))
     hostile = [
         f"git-upload-pack '{name}.git'; touch {marker}",
         f"git-upload-pack '{name}.git' && touch {marker}",
