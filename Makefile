@@ -33,7 +33,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
         test-valgrind fuzz bench format format-check clean test-unit-pg test-api-pg
 
 # Every object waits for `deps` (order-only), so nothing compiles before the packages are in.
-all: $(BIN)/paasportd $(BIN)/paasport
+all: $(BIN)/paasportd $(BIN)/paasport $(BIN)/paasport-ssh
 
 deps:
 	@scripts/deps.sh build
@@ -53,6 +53,12 @@ $(BIN)/paasportd: $(B)/obj/paasportd.o $(B)/libpaasport.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+# sshd's AuthorizedKeysCommand and forced command for git over SSH (docs/git-ssh.md)
+# (--as-needed: sshd runs it for every key offered, so it loads only the libraries it uses)
+$(BIN)/paasport-ssh: $(B)/obj/paasport_ssh.o $(B)/libpaasport.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ -Wl,--as-needed $(LDLIBS)
+
 $(BIN)/paasport: $(CLI_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -63,6 +69,7 @@ $(B)/tests/%: tests/unit/%.c $(B)/libpaasport.a | deps
 
 run: all
 	@mkdir -p var
+	@if [ -f var/sshd/remote ] && kill -0 "$$(cat var/sshd/sshd.pid 2>/dev/null)" 2>/dev/null; then echo "git over SSH (scripts/sshd-dev.sh is running): git remote add paasport $$(cat var/sshd/remote)"; fi
 	@PAASPORT_PRINT_URL=1 exec $(BIN)/paasportd
 
 # ---- tests ----
@@ -113,7 +120,7 @@ test-browser: all
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 test-asan:
 	$(MAKE) B=build/asan BIN=build/asan/bin OPT="$(ASAN_FLAGS)" EXTRA_LDFLAGS="-fsanitize=address,undefined" \
-		build/asan/bin/paasportd build/asan/bin/paasport
+		build/asan/bin/paasportd build/asan/bin/paasport build/asan/bin/paasport-ssh
 	$(MAKE) B=build/asan BIN=build/asan/bin OPT="$(ASAN_FLAGS)" EXTRA_LDFLAGS="-fsanitize=address,undefined" \
 		test-unit-only
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

@@ -55,6 +55,7 @@ int config_load(struct config *c, int argc, char **argv)
 	set_str(c->smtp_from, "paasport <no-reply@paasport.localhost>");
 	set_str(c->web_dir, "web");
 	set_str(c->repo_root, "var/repos");
+	set_str(c->git_user, "git");
 	c->conn_limit = 1024;
 	c->per_ip_conn_limit = 256;
 	c->conn_timeout_s = 30;
@@ -75,6 +76,8 @@ int config_load(struct config *c, int argc, char **argv)
 	        {"web-dir", "PAASPORT_WEB_DIR", c->web_dir, NULL, 0, 0, "dashboard files"},
 	        {"repo-root", "PAASPORT_REPO_ROOT", c->repo_root, NULL, 0, 0, "git repositories"},
 	        {"ssh-host", "PAASPORT_SSH_HOST", c->ssh_host, NULL, 0, 0, "host in git_url"},
+	        {"git-user", "PAASPORT_GIT_USER", c->git_user, NULL, 0, 0,
+	         "sshd user of git pushes, in git_url"},
 	        {"metrics-token", "PAASPORT_METRICS_TOKEN", c->metrics_token, NULL, 0, 0,
 	         "bearer secret of /metrics (unset: no /metrics)"},
 	        {"threads", "PAASPORT_THREADS", NULL, &c->threads, 0, CONFIG_THREADS_MAX,

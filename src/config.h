@@ -28,6 +28,7 @@ struct config {
 	char web_dir[CONFIG_STR_MAX];    /* PAASPORT_WEB_DIR, the dashboard files */
 	char repo_root[CONFIG_STR_MAX];  /* PAASPORT_REPO_ROOT, the apps' bare git repositories */
 	char ssh_host[CONFIG_STR_MAX];   /* PAASPORT_SSH_HOST, in git_url (default: public host) */
+	char git_user[CONFIG_STR_MAX];   /* PAASPORT_GIT_USER, sshd's user of git pushes ("git") */
 	char metrics_token[CONFIG_STR_MAX];   /* PAASPORT_METRICS_TOKEN, bearer secret of /metrics;
 	                                       * empty = no /metrics (404) */
 	int threads;                          /* PAASPORT_THREADS, 0 = 4 per core */

@@ -24,6 +24,11 @@
 
 #define TXT(n) ((n)*4 + 1)
 
+#define KEY_NAME_MAX 64   /* an SSH key's name, in characters */
+#define KEY_LINE_MAX 4096 /* the stored "type base64 name" line, in bytes (RSA 16384 fits) */
+#define KEY_TYPE_MAX 64   /* "sk-ecdsa-sha2-nistp256@openssh.com" fits */
+#define KEY_FP_MAX   64   /* "SHA256:" and 43 characters of base64 */
+
 #define APP_NAME_MIN            6
 #define APP_NAME_MAX            48
 #define PROC_TYPE_MAX           32
@@ -71,6 +76,16 @@ struct token_rec {
 	char name[TXT(TOKEN_NAME_MAX)];
 	int64_t version;
 	int64_t created_at, issued_at, last_used_at; /* last_used_at 0 = never */
+};
+
+struct key_rec {
+	char id[ID_MAX];
+	char user_id[ID_MAX];
+	char name[TXT(KEY_NAME_MAX)];
+	char type[KEY_TYPE_MAX];
+	char content[KEY_LINE_MAX]; /* the normalized line: "type base64 name" */
+	char fingerprint[KEY_FP_MAX];
+	int64_t created_at, last_used_at; /* last_used_at 0 = never */
 };
 
 enum app_role { ROLE_NONE = 0, ROLE_OWNER, ROLE_COLLABORATOR, ROLE_LIMITED };

@@ -32,6 +32,11 @@ int api_session_show(struct req *r);
 int api_session_delete(struct req *r);
 int api_sessions_list(struct req *r);
 int api_sessions_delete(struct req *r);
+/* api_keys.c */
+int api_keys_create(struct req *r);
+int api_keys_list(struct req *r);
+int api_keys_show(struct req *r);
+int api_keys_delete(struct req *r);
 /* api_tokens.c */
 int api_tokens_create(struct req *r);
 int api_tokens_list(struct req *r);

@@ -64,6 +64,14 @@ json_t *render_token(const struct token_rec *t, const char *secret)
 	return o;
 }
 
+json_t *render_key(const struct key_rec *k)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "id", k->id, "name", k->name,
+	                 "type", k->type, "content", k->content, "fingerprint", k->fingerprint,
+	                 "created_at", render_time(k->created_at), "last_used_at",
+	                 render_time(k->last_used_at));
+}
+
 json_t *render_session(const struct session_rec *s, const char *current_id)
 {
 	return json_pack("{s:s, s:o, s:o, s:o, s:s, s:s, s:b}", "id", s->id, "created_at",
@@ -113,8 +121,8 @@ static const char *role_name(enum app_role r)
 
 json_t *render_app(const struct app_rec *a, const struct config *cfg)
 {
-	char git[CONFIG_STR_MAX + APP_NAME_MAX + 16];
-	snprintf(git, sizeof git, "git@%s:%s.git", cfg->ssh_host, a->name);
+	char git[2 * CONFIG_STR_MAX + APP_NAME_MAX + 16];
+	snprintf(git, sizeof git, "%s@%s:%s.git", cfg->git_user, cfg->ssh_host, a->name);
 	return json_pack("{s:s, s:s, s:o, s:o, s:{s:s, s:o, s:o}, s:s, s:s, s:s}", "id", a->id,
 	                 "name", a->name, "created_at", render_time(a->created_at), "updated_at",
 	                 render_time(a->updated_at), "owner", "id", a->owner_id, "username",
@@ -252,4 +260,9 @@ int render_list_reply(struct req *r, int rc, struct render_list *l, const char *
 	else
 		reply_json(r, 200, json_pack("{s:o}", key, items));
 	return 0;
+}
+
+void render_list_key(const struct key_rec *k, void *list)
+{
+	json_array_append_new(((struct render_list *)list)->items, render_key(k));
 }

@@ -19,6 +19,7 @@ json_t *render_tfa(const char *user_id, int enabled);
 json_t *render_collab_tfa(const struct collab_rec *k, int tfa_enabled);
 json_t *render_token(const struct token_rec *t, const char *secret /* NULL = omit */);
 json_t *render_session(const struct session_rec *s, const char *current_id);
+json_t *render_key(const struct key_rec *k);
 json_t *render_event(const struct event_rec *e);
 struct app_rec;
 struct collab_rec;
@@ -56,6 +57,7 @@ void render_list_collab_tfa(const struct collab_rec *k, int tfa_enabled, void *l
 void render_list_event(const struct event_rec *e, void *list);
 void render_list_token(const struct token_rec *t, void *list);
 void render_list_session(const struct session_rec *s, void *list);
+void render_list_key(const struct key_rec *k, void *list);
 /* rc 0: replies 200 {key: items} (plus "meta": meta when not NULL; stolen) and returns 0;
  * else frees what was collected and returns api_rc(r, rc, resource). */
 int render_list_reply(struct req *r, int rc, struct render_list *l, const char *key, json_t *meta,

@@ -8,6 +8,7 @@
 #include "cli/cli_account.h"
 #include "cli/cli_apps.h"
 #include "cli/cli_tfa.h"
+#include "cli/cli_keys.h"
 #include "util/err.h"
 
 #include <stdlib.h>
@@ -91,6 +92,14 @@ static const struct cli_cmd commands[] = {
         {"2fa-disable", "", "Turn off two-factor authentication",
          "Reads a current code from the authenticator app, or a recovery code.", cli_tfa_disable, 0,
          0, 0, NULL},
+        {"keys", "", "List your SSH keys (for git push)", NULL, cli_keys_list, 0, 0, CLI_F_JSON,
+         NULL},
+        {"keys-add", "NAME FILE", "Add an SSH public key (FILE: a .pub file, - for stdin)",
+         "FILE is one OpenSSH public key line, such as ~/.ssh/id_ed25519.pub (never the\n"
+         "private key). A key can belong to one account only.",
+         cli_keys_add, 2, 2, CLI_F_JSON, NULL},
+        {"keys-remove", "NAME", "Remove an SSH key: pushes with it are refused from then on", NULL,
+         cli_keys_remove, 1, 1, 0, NULL},
         {"user-timeline", "", "List the events of your account, newest first", NULL,
          cli_account_user_timeline, 0, 0, CLI_F_JSON, timeline_opts},
         {"account-delete", "", "Ask for the deletion of your account (confirmed by a mailed link)",

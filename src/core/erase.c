@@ -17,6 +17,7 @@
 #include "store/store_acct.h"
 #include "store/store_apps.h"
 #include "store/store_events.h"
+#include "store/store_keys.h"
 #include "util/err.h"
 
 #include <stdio.h>
@@ -151,8 +152,8 @@ int erase_account(struct store_conn *c, const char *user_id, int64_t now)
 			goto out;
 	if ((rc = store_collab_mark_deleted(c, u.id)) ||
 	    (rc = store_session_delete_others(c, u.id, NULL)) ||
-	    (rc = store_token_delete_all(c, u.id)) || (rc = store_link_delete_all(c, u.id)) ||
-	    (rc = store_tfa_delete(c, u.id)))
+	    (rc = store_token_delete_all(c, u.id)) || (rc = store_key_delete_all(c, u.id)) ||
+	    (rc = store_link_delete_all(c, u.id)) || (rc = store_tfa_delete(c, u.id)))
 		goto out;
 	/* its addresses (not another live account's): the invitations sent there and
 	 * never accepted, and every mail sent there */

@@ -61,6 +61,16 @@ json_t *events_data_token(const char *token_name, const char *token_id)
 	return json_pack("{s:s, s:s}", "token_name", token_name, "token_id", token_id);
 }
 
+json_t *events_data_key(const char *name, const char *fingerprint)
+{
+	return json_pack("{s:s, s:s}", "name", name, "fingerprint", fingerprint);
+}
+
+json_t *events_data_deployment(const char *pusher, const char *git_ref, const char *status)
+{
+	return json_pack("{s:s, s:s, s:s}", "pusher", pusher, "git_ref", git_ref, "status", status);
+}
+
 /* {type: amount} or {type: size} of a formation. */
 static json_t *amounts(const struct formation_rec *f, int n, int sizes)
 {
@@ -141,6 +151,12 @@ const struct event_type_info events_types[] = {
          "Renewed API token " TOKEN_NAME, "token_name token_id"},
         {"delete_token", "API token revoked", "An API token was deleted",
          "Revoked API token " TOKEN_NAME, "token_name token_id"},
+        {"new_key", "New SSH key", "An SSH key was added to the account",
+         "Added SSH key '{name}' ({fingerprint})", "name fingerprint"},
+        {"delete_key", "SSH key removed", "An SSH key was removed from the account",
+         "Removed SSH key '{name}' ({fingerprint})", "name fingerprint"},
+        {"deployment", "Deployment", "A git push over SSH updated the app's repository",
+         "Pushed {git_ref} to {app}[ ({status})]", "pusher git_ref status"},
         {"login_success", "Login", "A successful password login", "Logged in" FROM_IP, "remote_ip"},
         {"login_failure", "Failed login", "A password login failed", "Failed login attempt" FROM_IP,
          "remote_ip"},

@@ -32,6 +32,10 @@ json_t *events_data_edit_profile(json_t *fields);
 json_t *events_data_edit_profile1(const char *field);
 /* new_token, regenerate_token, delete_token: {"token_name", "token_id"} */
 json_t *events_data_token(const char *token_name, const char *token_id);
+/* new_key, delete_key: {"name", "fingerprint"} (an SSH key) */
+json_t *events_data_key(const char *name, const char *fingerprint);
+/* deployment: {"pusher", "git_ref", "status"}: a git push over SSH that updated refs */
+json_t *events_data_deployment(const char *pusher, const char *git_ref, const char *status);
 /* scale: {"previous_containers": {type: amount}, "containers", "previous_sizes":
  * {type: size}, "sizes"}: the formation before and after. */
 json_t *events_data_scale(const struct formation_rec *before, int nbefore,

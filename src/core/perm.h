@@ -1,7 +1,7 @@
 /*
  * perm.h - who may do what to an app: the roles table of docs/api.md, written
  * once. Routes declare their action; the authorization gate asks perm_may().
- * `git push` authorization will ask the same function.
+ * paasport-ssh asks the same function for `git fetch` and `git push`.
  */
 #ifndef PP_PERM_H
 #define PP_PERM_H
@@ -16,6 +16,8 @@ enum perm_action {
 	PERM_COLLABORATE, /* invite, change a role, remove others */
 	PERM_LEAVE,       /* remove one's own collaboration (others: PERM_COLLABORATE) */
 	PERM_DELETE,      /* delete the app */
+	PERM_FETCH,       /* git fetch / clone over SSH (paasport-ssh) */
+	PERM_PUSH,        /* git push over SSH (paasport-ssh) */
 };
 
 /* 1 when a caller with role may do act, else 0 (ROLE_NONE may do nothing). Pure. */

@@ -56,6 +56,13 @@ int store_open(const char *uri, int pool_size, struct store **out)
 	return sq_open(uri, pool_size, out);
 }
 
+int store_open_existing(const char *uri, int pool_size, struct store **out)
+{
+	if (store_is_postgresql_uri(uri))
+		return store_open(uri, pool_size, out);
+	return sq_open_existing(uri, pool_size, out);
+}
+
 int store_schema_version(void)
 {
 	/* both engines number their migrations alike (each checks it at open) */

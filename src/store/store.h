@@ -48,6 +48,12 @@ enum store_tx {
  * failure (*out untouched). A newer schema than this binary knows is refused.
  */
 int store_open(const char *uri, int pool_size, struct store **out);
+/*
+ * For short-lived helpers (paasport-ssh): opens a database paasportd already
+ * made, without creating it and without migrating; PP_EDB when its schema is
+ * not exactly this binary's. (PostgreSQL: as store_open.)
+ */
+int store_open_existing(const char *uri, int pool_size, struct store **out);
 void store_close(struct store *s);
 /* 1 when uri names a PostgreSQL database (postgresql:// or postgres://). */
 int store_is_postgresql_uri(const char *uri);

@@ -21,6 +21,7 @@
 #include "store/store_apps.h"
 #include "store/store_events.h"
 #include "store/store_tfa.h"
+#include "store/store_keys.h"
 
 /* clang-format off */
 #define STORE_OPS(X, XV) \
@@ -120,7 +121,16 @@
 	X(int, tfa_delete, (struct store_conn *c, const char *user_id), (c, user_id)) \
 	X(int, tfa_codes_replace, (struct store_conn *c, const char *user_id, const char *const *hashes, int n, int64_t now), (c, user_id, hashes, n, now)) \
 	X(int, tfa_code_use, (struct store_conn *c, const char *user_id, const char *hash, int64_t now, int *left), (c, user_id, hash, now, left)) \
-	X(int, tfa_codes_left, (struct store_conn *c, const char *user_id, int *left), (c, user_id, left))
+	X(int, tfa_codes_left, (struct store_conn *c, const char *user_id, int *left), (c, user_id, left)) \
+	X(int, key_insert, (struct store_conn *c, const struct key_rec *k, const char *blob_sha256), (c, k, blob_sha256)) \
+	X(int, key_list, (struct store_conn *c, const char *user_id, void (*cb)(const struct key_rec *, void *), void *arg), (c, user_id, cb, arg)) \
+	X(int, key_get, (struct store_conn *c, const char *user_id, const char *id, struct key_rec *k), (c, user_id, id, k)) \
+	X(int, key_by_name, (struct store_conn *c, const char *user_id, const char *name, struct key_rec *k), (c, user_id, name, k)) \
+	X(int, key_delete, (struct store_conn *c, const char *user_id, const char *id), (c, user_id, id)) \
+	X(int, key_delete_all, (struct store_conn *c, const char *user_id), (c, user_id)) \
+	X(int, key_auth_by_sha256, (struct store_conn *c, const char *blob_sha256, struct key_rec *k, struct user_rec *u), (c, blob_sha256, k, u)) \
+	X(int, key_auth_by_id, (struct store_conn *c, const char *id, struct key_rec *k, struct user_rec *u), (c, id, k, u)) \
+	X(int, key_touch, (struct store_conn *c, const char *id, int64_t now), (c, id, now))
 
 /* clang-format on */
 
@@ -148,6 +158,9 @@ static inline const struct store_ops *store_ops_of(const void *store_or_conn)
 
 /* The engines' entry points (store_open picks one by the URI). */
 int sq_open(const char *path, int pool_size, struct store **out);
+/* The same on a database paasportd made: no file created, no migration (one read of the
+ * schema version, which must be this binary's). */
+int sq_open_existing(const char *path, int pool_size, struct store **out);
 int sq_schema_version(void);
 int pg_open(const char *uri, int pool_size, struct store **out);
 

@@ -8,8 +8,8 @@
 // server's stderr (with no SMTP server it logs each one as a JSON line). Usage: PAASPORT_BIN=/path/to/bin node tests/browser/run.mjs
 // Prints one line per step, then "N passed, M failed"; exit status 1 on failure.
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -365,7 +365,7 @@ async function main() {
       await list.waitFor({ state: 'visible' });
       assert((await button.getAttribute('aria-expanded')) === 'true', 'aria-expanded=true');
       const labels = (await page.getByRole('menuitem').allTextContents()).map((s) => s.trim());
-      assert(JSON.stringify(labels) === JSON.stringify(['Profile', 'API tokens', 'Apps', 'Timeline', 'Security', 'Sessions', 'Delete account', 'Log out']), `menu items: ${labels}`);
+      assert(JSON.stringify(labels) === JSON.stringify(['Profile', 'API tokens', 'SSH keys', 'Apps', 'Timeline', 'Security', 'Sessions', 'Delete account', 'Log out']), `menu items: ${labels}`);
       const focused = () => page.evaluate(() => document.activeElement && document.activeElement.textContent.trim());
       assert((await focused()) === 'Profile', `first item focused, got ${await focused()}`);
       await page.keyboard.press('ArrowDown');
@@ -439,6 +439,38 @@ async function main() {
       assert(/Page 1 of 1/.test(pager), `pager: ${pager}`);
       assert(await page.getByRole('button', { name: 'Older →' }).isDisabled(), 'no older page');
       await shot(page, 'timeline');
+    });
+
+    await step('SSH keys: a private key is refused next to its field; a public key shows its fingerprint; remove', async () => {
+      await openMenuItem(page, 'SSH keys');
+      await expectH1(page, 'SSH keys');
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'pp-browser-key-'));
+      try {
+        const keyPath = path.join(dir, 'id_ed25519');
+        execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'alice@laptop', '-f', keyPath]);
+        const fp = execFileSync('ssh-keygen', ['-lf', `${keyPath}.pub`], { encoding: 'utf8' }).split(' ')[1];
+        await page.getByLabel('Key name').fill('laptop');
+        await page.getByLabel('Public key').fill(readFileSync(keyPath, 'utf8'));
+        await page.getByRole('button', { name: 'Add the key' }).click();
+        const err = page.locator('.field-error:not([hidden])');
+        await err.first().waitFor();
+        const text = await err.first().textContent();
+        assert(/private key/.test(text) && /\.pub/.test(text), `error text: ${text}`);
+        await page.getByLabel('Public key').fill(readFileSync(`${keyPath}.pub`, 'utf8'));
+        await page.getByRole('button', { name: 'Add the key' }).click();
+        const row = page.locator('tbody tr', { hasText: 'laptop' });
+        await row.waitFor();
+        const rowText = await row.innerText();
+        assert(rowText.includes(fp), `the row shows ${rowText}, not ${fp}`);
+        assert(rowText.includes('never'), 'a new key was never used');
+        assert((await page.locator('main').innerText()).includes('git remote add paasport'), 'how to add the git remote');
+        await shot(page, 'ssh-keys');
+        await page.getByRole('button', { name: 'Remove key laptop' }).click();
+        await page.getByRole('button', { name: 'Yes, remove' }).click();
+        await until(async () => (await page.locator('main').innerText()).includes('You have no SSH keys yet'), 'the key list is empty');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     await step('the sessions page lists this browser', async () => {

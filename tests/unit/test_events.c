@@ -73,7 +73,7 @@ static void test_names_unique(void **state)
 	for (size_t i = 0; i < events_computed_count; i++)
 		for (size_t j = i + 1; j < events_computed_count; j++)
 			assert_string_not_equal(events_computed[i].name, events_computed[j].name);
-	assert_null(events_type_find("new_key"));
+	assert_null(events_type_find("no_such_type"));
 	assert_null(events_type_find(NULL));
 }
 
@@ -160,6 +160,10 @@ static json_t *payload(const char *type)
 		return events_data_collab(&k, 0);
 	if (!strcmp(type, "change_collaborator_role"))
 		return events_data_collab(&k, 1);
+	if (!strcmp(type, "new_key") || !strcmp(type, "delete_key"))
+		return events_data_key("laptop", "SHA256:abc");
+	if (!strcmp(type, "deployment"))
+		return events_data_deployment("al", "0123abcd", "pushed");
 	fail_msg("no constructor for %s in this test", type);
 	return NULL;
 }

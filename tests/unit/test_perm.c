@@ -31,6 +31,8 @@ static const struct row {
         {"scale", PERM_SCALE, {"yes", "yes", "403", "404"}},
         {"invite, change role, remove others", PERM_COLLABORATE, {"yes", "403", "403", "404"}},
         {"delete the app", PERM_DELETE, {"yes", "403", "403", "404"}},
+        {"git fetch (over SSH)", PERM_FETCH, {"yes", "yes", "yes", "404"}},
+        {"git push (over SSH)", PERM_PUSH, {"yes", "yes", "403", "404"}},
 };
 #define NROWS (sizeof table / sizeof table[0])
 

@@ -7,6 +7,7 @@
 
 import { render as profile } from './view-profile.js';
 import { render as tokens } from './view-tokens.js';
+import { render as keys } from './view-keys.js';
 import { render as timeline } from './view-timeline.js';
 import { render as sessions } from './view-sessions.js';
 import { render as security } from './view-security.js';
@@ -19,6 +20,7 @@ import { renderLogin, renderSignup, renderForgot, renderReset, renderConfirmEmai
 export const SECTIONS = [
   { route: 'profile', label: 'Profile', title: 'Profile', render: profile },
   { route: 'tokens', label: 'API tokens', title: 'API tokens', render: tokens },
+  { route: 'keys', label: 'SSH keys', title: 'SSH keys', render: keys },
   { route: 'apps', label: 'Apps', title: 'Apps', render: apps },
   { route: 'timeline', label: 'Timeline', title: 'Timeline', render: timeline },
   { route: 'security', label: 'Security', title: 'Security', render: security },

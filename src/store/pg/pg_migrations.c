@@ -186,6 +186,19 @@ const char *const pg_migrations[] = {
         "  created_at BIGINT NOT NULL,"
         "  used_at BIGINT,"
         "  PRIMARY KEY (user_id, code_hash));",
+
+        /* 7: SSH keys (see the SQLite migration 7) */
+        "CREATE TABLE keys ("
+        "  id TEXT PRIMARY KEY,"
+        "  user_id TEXT NOT NULL REFERENCES users(id),"
+        "  name TEXT NOT NULL,"
+        "  type TEXT NOT NULL,"
+        "  content TEXT NOT NULL,"
+        "  fingerprint TEXT NOT NULL,"
+        "  blob_sha256 TEXT NOT NULL UNIQUE,"
+        "  created_at BIGINT NOT NULL,"
+        "  last_used_at BIGINT NOT NULL DEFAULT 0);"
+        "CREATE UNIQUE INDEX keys_user_name ON keys(user_id, name);",
 };
 
 const size_t pg_migrations_count = sizeof pg_migrations / sizeof pg_migrations[0];

@@ -49,11 +49,13 @@ static int exec_sql(sqlite3 *db, const char *sql)
 	return 0;
 }
 
-static int open_conn(const char *path, sqlite3 **out)
+static int open_conn(const char *path, int create, sqlite3 **out)
 {
 	sqlite3 *db = NULL;
-	int rc = sqlite3_open_v2(
-	        path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	int rc = sqlite3_open_v2(path, &db,
+	                         SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
+	                                 SQLITE_OPEN_NOMUTEX,
+	                         NULL);
 	if (rc != SQLITE_OK) {
 		log_error("cannot open database %s: %s", path,
 		          db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -154,14 +156,32 @@ out:
 	return rc;
 }
 
-int sq_open(const char *path, int pool_size, struct store **out)
+/* For sq_open_existing: PP_EDB unless the database is at this binary's schema version. */
+static int check_version(sqlite3 *db, const char *path)
+{
+	sqlite3_stmt *st = NULL;
+	int current = -1;
+	if (sqlite3_prepare_v2(db, "SELECT MAX(version) FROM schema_version", -1, &st, NULL) ==
+	            SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		current = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (current == (int)sq_migrations_count)
+		return 0;
+	log_error("database %s has schema version %d, this binary expects %d: start the "
+	          "paasportd of the same version on it first",
+	          path, current, (int)sq_migrations_count);
+	return PP_EDB;
+}
+
+static int open_pool(const char *path, int pool_size, int existing, struct store **out)
 {
 	int rc = PP_ENOMEM;
 	/* no global lock around every SQLite allocation: paasport reads no memory
 	 * stats (only possible before the library's first use: later calls fail,
 	 * harmlessly) */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	if (secure_db_file(path) != 0)
+	if (!existing && secure_db_file(path) != 0)
 		return PP_EDB;
 	struct store *s = calloc(1, sizeof *s);
 	if (!s)
@@ -175,10 +195,11 @@ int sq_open(const char *path, int pool_size, struct store **out)
 		pool_size = STORE_POOL_MAX;
 	for (int i = 0; i < pool_size; i++) {
 		s->conns[i].ops = &sq_ops;
-		if ((rc = open_conn(path, &s->conns[i].db)) != 0)
+		if ((rc = open_conn(path, !existing, &s->conns[i].db)) != 0)
 			goto out;
 		s->n++;
-		if (i == 0 && (rc = migrate(s->conns[0].db)) != 0)
+		if (i == 0 && (rc = existing ? check_version(s->conns[0].db, path)
+		                             : migrate(s->conns[0].db)) != 0)
 			goto out;
 	}
 	*out = s;
@@ -186,6 +207,16 @@ int sq_open(const char *path, int pool_size, struct store **out)
 out:
 	sq_close(s);
 	return rc;
+}
+
+int sq_open(const char *path, int pool_size, struct store **out)
+{
+	return open_pool(path, pool_size, 0, out);
+}
+
+int sq_open_existing(const char *path, int pool_size, struct store **out)
+{
+	return open_pool(path, pool_size, 1, out);
 }
 
 void sq_close(struct store *s)

@@ -202,6 +202,20 @@ const char *const sq_migrations[] = {
         "  created_at INTEGER NOT NULL,"
         "  used_at INTEGER,"
         "  PRIMARY KEY (user_id, code_hash));",
+
+        /* 7: SSH keys; blob_sha256 (hex SHA-256 of the decoded key blob) is the
+         * lookup of sshd's AuthorizedKeysCommand and makes a key one account's */
+        "CREATE TABLE keys ("
+        "  id TEXT PRIMARY KEY,"
+        "  user_id TEXT NOT NULL REFERENCES users(id),"
+        "  name TEXT NOT NULL,"
+        "  type TEXT NOT NULL,"
+        "  content TEXT NOT NULL," /* the normalized line: type base64 name */
+        "  fingerprint TEXT NOT NULL,"
+        "  blob_sha256 TEXT NOT NULL UNIQUE,"
+        "  created_at INTEGER NOT NULL,"
+        "  last_used_at INTEGER NOT NULL DEFAULT 0);"
+        "CREATE UNIQUE INDEX keys_user_name ON keys(user_id, name);",
 };
 
 const size_t sq_migrations_count = sizeof sq_migrations / sizeof sq_migrations[0];
