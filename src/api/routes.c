@@ -48,8 +48,7 @@ const struct route api_routes[] = {
         {"POST", "/v1/tokens/exchange", api_tokens_exchange,
          PUB | ROUTE_BASIC | JOPT | ROUTE_THROTTLE, PERM_NONE},
 
-        /* CONFIRMED: unconfirmed accounts may not add keys */
-        {"POST", "/v1/keys", api_keys_create, AUTH | JSON, PERM_NONE},
+        {"POST", "/v1/keys", api_keys_create, AUTH | CONF | JSON, PERM_NONE},
         {"GET", "/v1/keys", api_keys_list, AUTH, PERM_NONE},
         {"GET", "/v1/keys/:id", api_keys_show, AUTH, PERM_NONE},
         {"DELETE", "/v1/keys/:id", api_keys_delete, AUTH, PERM_NONE},

@@ -11,6 +11,7 @@ struct slot {
 	uint64_t key;
 	int64_t window_start;
 	int count;
+	int full; /* count reached the limit: the key is refused until its window ends */
 };
 
 struct strike {
@@ -61,18 +62,23 @@ int rl_hit(struct ratelimit *rl, const char *key, int limit, int64_t window_ms, 
 	int rc = 0;
 	pthread_mutex_lock(&rl->mu);
 	struct slot *s = &rl->slots[k % RL_SLOTS];
+	if (s->key != k && s->key && s->full && now_ms - s->window_start < window_ms)
+		goto out; /* a blocked key keeps its slot: the colliding one passes uncounted */
 	if (s->key != k || now_ms - s->window_start >= window_ms) {
-		/* a colliding key takes the slot over: at worst a limit restarts early */
+		/* a colliding key takes an unblocked slot over: at worst a count restarts early */
 		s->key = k;
 		s->window_start = now_ms;
 		s->count = 0;
+		s->full = 0;
 	}
 	if (s->count >= limit) {
 		*retry_ms = s->window_start + window_ms - now_ms;
 		rc = PP_EBUSY;
 	} else {
 		s->count++;
+		s->full = s->count >= limit;
 	}
+out:
 	pthread_mutex_unlock(&rl->mu);
 	return rc;
 }

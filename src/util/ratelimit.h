@@ -1,7 +1,9 @@
 /*
  * ratelimit.h - fixed-window counters keyed by strings ("ip:1.2.3.4",
  * "login:alice"), in a fixed-size table (RL_SLOTS) so memory is bounded
- * whatever the traffic. Per process: several paasportd nodes each count alone.
+ * whatever the traffic. Per process (core/throttle.c adds the count every node
+ * shares). A colliding key takes an unblocked slot over; a blocked key keeps its
+ * slot until its window ends (the colliding one then passes uncounted here).
  */
 #ifndef PP_RATELIMIT_H
 #define PP_RATELIMIT_H

@@ -10,6 +10,7 @@ import time
 import pytest
 import requests
 
+from sshkeys import keygen
 from conftest import (BIN, PASSWORD, SIGNUP_CONFIRM_SUBJECT, Client, Server, browser_client,
                       confirm_signup, signup, signup_link, unique, user_client)
 
@@ -75,6 +76,8 @@ def test_pre_hijack_attacker_keeps_nothing(srv):
     assert_unconfirmed(requests.post(srv.url + "/v1/tokens", auth=(u["username"], PASSWORD),
                                      json={"token": {"name": "cli"}}))
     assert_unconfirmed(att.post("/v1/apps", {"app": {"name": unique("app")}}))
+    # nor an SSH key, which would let it push to apps it is later invited to
+    assert_unconfirmed(att.post("/v1/keys", {"key": {"name": "k", "content": keygen()[1]}}))
     r = att.put("/v1/users/account", {"user": {"email": unique("att") + "@evil.example",
                                                "current_password": PASSWORD}})
     assert_unconfirmed(r)
@@ -87,6 +90,7 @@ def test_pre_hijack_attacker_keeps_nothing(srv):
     assert_unconfirmed(att.get("/v1/apps/collaboration?token=" + inv))
     assert srv.sql("SELECT COUNT(*) FROM tokens WHERE user_id = ?", u["id"]) == [(0,)]
     assert srv.sql("SELECT COUNT(*) FROM apps WHERE owner_id = ?", u["id"]) == [(0,)]
+    assert srv.sql("SELECT COUNT(*) FROM keys WHERE user_id = ?", u["id"]) == [(0,)]
     # other edits of the profile still work (they last no longer than the account)
     assert att.put("/v1/users/account", {"user": {"fullname": "A"}}).status_code == 200
     # the victim recovers the account by password reset: the attacker's session dies
