@@ -41,11 +41,13 @@ int pg_key_insert(struct store_conn *c, const struct key_rec *k, const char *blo
 	char a[PG_I64_BUF];
 	const char *p[] = {k->id,      k->user_id,     k->name,     k->type,
 	                   k->content, k->fingerprint, blob_sha256, pg_i64(a, k->created_at)};
-	return pg_exec_write(c,
-	                     "INSERT INTO keys(id, user_id, name, type, content, fingerprint, "
-	                     "blob_sha256, created_at, last_used_at) "
-	                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0)",
-	                     8, p, 0);
+	/* under a savepoint: the caller asks which constraint a conflict hit, in the
+	 * same transaction, which a failed statement would otherwise have aborted */
+	return pg_exec_write_keep(c,
+	                          "INSERT INTO keys(id, user_id, name, type, content, fingerprint, "
+	                          "blob_sha256, created_at, last_used_at) "
+	                          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0)",
+	                          8, p, 0);
 }
 
 int pg_key_list(struct store_conn *c, const char *user_id,
