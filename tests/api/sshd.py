@@ -20,15 +20,19 @@ def why_not():
         return "sshd checks keys for other users only when run as root"
     if not os.path.exists(SSHD) or not shutil.which("ssh") or not shutil.which("git"):
         return "OpenSSH server, client or git missing"
-    # sshd runs the AuthorizedKeysCommand only when it and every parent directory
-    # are root-owned and writable by root alone
-    p = os.path.realpath(os.path.join(BIN, "paasport-ssh"))
+    return None
+
+
+def safe_path(p):
+    """True when p and every parent directory are root-owned and writable by root alone,
+    as sshd requires of the AuthorizedKeysCommand."""
+    p = os.path.realpath(p)
     while True:
         st = os.stat(p)
         if st.st_uid != 0 or st.st_mode & 0o022:
-            return f"{p} is not root-owned or is group/world-writable: sshd refuses it"
+            return False
         if p == "/":
-            return None
+            return True
         p = os.path.dirname(p)
 
 
@@ -43,6 +47,16 @@ class Sshd:
                        check=True)
         os.makedirs("/run/sshd", mode=0o755, exist_ok=True)  # privilege separation
         helper = os.path.realpath(os.path.join(BIN, "paasport-ssh"))
+        self.helper_dir = None
+        if not safe_path(helper):
+            # a checkout under /tmp or a user's home: run a copy from a directory that
+            # sshd accepts (/run is root's and 0755), as an operator installs it
+            self.helper_dir = tempfile.mkdtemp(prefix="paasport-ssh-", dir="/run")
+            os.chmod(self.helper_dir, 0o755)
+            shutil.copy2(helper, os.path.join(self.helper_dir, "paasport-ssh"))
+            helper = os.path.join(self.helper_dir, "paasport-ssh")
+            os.chmod(helper, 0o755)
+            assert safe_path(helper), helper
         self.log_path = os.path.join(self.dir, "sshd.log")
         env = server.env
         cmd = (f"{helper} --database={env['PAASPORT_DATABASE']} "
@@ -120,3 +134,5 @@ Match User {self.user}
             self.proc.wait(timeout=10)
         self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+        if self.helper_dir:
+            shutil.rmtree(self.helper_dir, ignore_errors=True)
