@@ -43,7 +43,10 @@ static void test_strings_are_kept(void **state)
 	memset(big, '1', sizeof big - 1);
 	big[sizeof big - 1] = 0;
 	check(json_string(big), PP_EINVAL, NULL);
-	check(json_stringn("12\0" "456", 6), PP_EINVAL, NULL); /* a NUL inside */
+	check(json_stringn("12\0"
+	                   "456",
+	                   6),
+	      PP_EINVAL, NULL); /* a NUL inside */
 }
 
 static void test_other_types_are_refused(void **state)
