@@ -18,7 +18,7 @@ secs=$1
 cd "$(dirname "$0")/.." || exit 2
 
 CC=${FUZZ_CC:-clang}
-PKGS=(libmicrohttpd jansson sqlite3 libsodium libcurl liboath libqrencode)
+PKGS=(libmicrohttpd jansson sqlite3 libsodium libcurl libpq liboath libqrencode)
 if ! command -v "$CC" >/dev/null 2>&1; then
 	echo "fuzz: $CC not found (scripts/deps.sh test installs it)" >&2
 	exit 2
@@ -32,8 +32,8 @@ CFLAGS=(-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -Isrc $pkg_cflags)
 # shellcheck disable=SC2206
 LIBS=($pkg_libs -lpthread)
-LIB_SRC=(src/util/*.c src/crypto/*.c src/config.c src/http/*.c src/api/*.c src/store/sqlite/*.c
-	src/mail/*.c src/core/*.c)
+LIB_SRC=(src/util/*.c src/crypto/*.c src/config.c src/http/*.c src/api/*.c src/store/*.c
+	src/store/sqlite/*.c src/store/pg/*.c src/mail/*.c src/core/*.c)
 
 out=build/fuzz
 mkdir -p "$out"
