@@ -86,6 +86,20 @@ int api_tfa_create(struct req *r)
 	return rc;
 }
 
+/* The answer of a use case that made new recovery codes (validate, regenerate). */
+static int codes_answer(struct req *r, int rc, enum login_result res,
+                        char codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_LEN])
+{
+	if (rc)
+		return api_rc(r, rc, "tfa");
+	if (res != LOGIN_OK)
+		return code_refused(r, res);
+	reply_json(r, 200,
+	           json_pack("{s:{s:o, s:o}}", "tfa", "codes", codes_json(codes), "user",
+	                     render_tfa(r->user.id, 1)));
+	return 0;
+}
+
 int api_tfa_validate(struct req *r)
 {
 	char attempt[TFA_ATTEMPT_MAX], codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_LEN];
@@ -97,14 +111,8 @@ int api_tfa_validate(struct req *r)
 	rc = tfa_validate(&cx, &r->user, attempt, codes, &res, &r->fail.retry_ms);
 	if (rc == PP_ECONFLICT)
 		rc = api_fail(r, PP_ECONFLICT, "two-factor authentication is already enabled");
-	else if (rc)
-		rc = api_rc(r, rc, "tfa");
-	else if (res != LOGIN_OK)
-		rc = code_refused(r, res);
 	else
-		reply_json(r, 200,
-		           json_pack("{s:{s:o, s:o}}", "tfa", "codes", codes_json(codes), "user",
-		                     render_tfa(r->user.id, 1)));
+		rc = codes_answer(r, rc, res, codes);
 	sodium_memzero(attempt, sizeof attempt);
 	sodium_memzero(codes, sizeof codes);
 	return rc;
@@ -119,14 +127,7 @@ int api_tfa_codes(struct req *r)
 		return rc;
 	struct core_ctx cx = api_ctx(r);
 	rc = tfa_regenerate(&cx, &r->user, attempt, codes, &res, &r->fail.retry_ms);
-	if (rc)
-		rc = api_rc(r, rc, "tfa");
-	else if (res != LOGIN_OK)
-		rc = code_refused(r, res);
-	else
-		reply_json(r, 200,
-		           json_pack("{s:{s:o, s:o}}", "tfa", "codes", codes_json(codes), "user",
-		                     render_tfa(r->user.id, 1)));
+	rc = codes_answer(r, rc, res, codes);
 	sodium_memzero(attempt, sizeof attempt);
 	sodium_memzero(codes, sizeof codes);
 	return rc;
